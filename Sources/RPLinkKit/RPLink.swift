@@ -1,0 +1,4 @@
+/// Facts about rplink itself.
+public enum RPLink {
+    public static let version = "0.1.0"
+}

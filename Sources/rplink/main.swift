@@ -1,0 +1,3 @@
+import RPLinkKit
+
+print("rplink \(RPLink.version)")

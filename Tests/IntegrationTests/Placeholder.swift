@@ -1,0 +1,5 @@
+import Testing
+
+@Test func integrationTargetBuilds() {
+    #expect(Bool(true))
+}
