@@ -1,0 +1,79 @@
+/// The default credential chain, in the SDKs' order: environment, profile, web identity, IMDS.
+///
+/// The source is chosen afresh on each call from the environment and the shared files; wrap the
+/// chain in `CachingCredentialsProvider` so that happens only when credentials are near expiry.
+public struct CredentialChain: CredentialsProvider {
+    public var context: CredentialsContext
+
+    public init(context: CredentialsContext) {
+        self.context = context
+    }
+
+    public func credentials() async throws -> AWSCredentials {
+        var tried: [String] = []
+        if let provider = try resolve(tried: &tried) {
+            return try await provider.credentials()
+        }
+        if let imds = try InstanceMetadataCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) {
+            tried.append("the EC2 instance metadata service at \(imds.endpoint.absoluteString)")
+            do {
+                return try await imds.credentials()
+            } catch {
+                throw noCredentials(tried: tried, cause: error)
+            }
+        }
+        tried.append("the EC2 instance metadata service (disabled by AWS_EC2_METADATA_DISABLED)")
+        throw noCredentials(tried: tried, cause: nil)
+    }
+
+    /// The first source before IMDS that has credentials configured, or nil.
+    func resolve(tried: inout [String]) throws -> (any CredentialsProvider)? {
+        if let provider = try EnvironmentCredentialsProvider(environment: context.environment) {
+            return provider
+        }
+        tried.append("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+
+        let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
+        let resolver = ProfileCredentialsResolver(config: config, context: context)
+        if let named = context.namedProfile {
+            // A profile the user asked for must exist and hold credentials; falling through would use someone else's.
+            guard config.profile(named) != nil else {
+                let source = context.profileFlag?.isEmpty == false ? "--profile" : "AWS_PROFILE"
+                throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); known profiles: \(known(config))")
+            }
+            guard let provider = try resolver.provider(forProfile: named) else {
+                throw RPLinkError(.credentials, "profile \(named) has no credentials: set aws_access_key_id and aws_secret_access_key, role_arn with source_profile, or credential_process")
+            }
+            return provider
+        }
+        if config.profile("default") != nil, let provider = try resolver.provider(forProfile: "default") {
+            return provider
+        }
+        tried.append("profile default in \(config.credentialsPath) and \(config.configPath)")
+
+        if let tokenFile = context.variable("AWS_WEB_IDENTITY_TOKEN_FILE") {
+            guard let roleArn = context.variable("AWS_ROLE_ARN") else {
+                throw RPLinkError(.credentials, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not; set the role to assume")
+            }
+            return WebIdentityCredentialsProvider(
+                sts: STS(api: context.makeSTS(nil)),
+                tokenFile: tokenFile,
+                roleArn: roleArn,
+                sessionName: context.variable("AWS_ROLE_SESSION_NAME") ?? context.defaultSessionName()
+            )
+        }
+        tried.append("web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)")
+        return nil
+    }
+
+    private func known(_ config: SharedConfig) -> String {
+        config.profileNames.isEmpty ? "none" : config.profileNames.joined(separator: ", ")
+    }
+
+    private func noCredentials(tried: [String], cause: (any Error)?) -> RPLinkError {
+        var message = "no AWS credentials found. Tried: " + tried.joined(separator: "; ") + "."
+        if let cause { message += " The instance metadata service failed: \(cause)." }
+        message += " Fix: set AWS_PROFILE or pass --profile, export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws configure`."
+        return RPLinkError(.credentials, message)
+    }
+}
