@@ -23,6 +23,8 @@ final class RecordingQueryAPI: QueryAPI, @unchecked Sendable {
     var calls: [Call] { lock.withLock { recorded } }
 
     func call(_ service: AWSService, _ action: String, _ parameters: QueryParameters) async throws -> XMLNode {
+        // Like a real client, sign first: that is when source credentials are fetched.
+        _ = try await signingProvider?.credentials()
         lock.withLock { recorded.append(Call(service: service, action: action, parameters: parameters)) }
         return try respond(action)
     }
