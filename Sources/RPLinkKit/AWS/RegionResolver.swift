@@ -15,6 +15,12 @@ public struct RegionResolver: Sendable, Equatable {
         self.profileRegion = profileRegion
     }
 
+    /// Takes the profile's region from the shared config files of the profile in effect.
+    public init(flag: String?, context: CredentialsContext) throws {
+        let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
+        self.init(flag: flag, environment: context.environment, profileRegion: config.region(profile: context.profileName))
+    }
+
     /// - Parameters:
     ///   - specRegion: the spec's `region`, when there is a spec.
     ///   - specFile: the spec's path, named in the conflict error.

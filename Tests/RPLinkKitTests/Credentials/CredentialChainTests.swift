@@ -16,6 +16,17 @@ import Testing
         #expect(credentials == AWSCredentials(accessKeyId: "AKIAENV", secretAccessKey: "e", sessionToken: "t"))
     }
 
+    @Test func profileFlagWinsOverEnvironmentKeysButAWSProfileDoesNot() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/credentials", "[named]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = p\n")
+        let keys = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "e"]
+        let viaFlag = try await CredentialChain(context: makeContext(home: home, environment: keys, profileFlag: "named")).credentials()
+        #expect(viaFlag.accessKeyId == "AKIAPROFILE")
+        let viaVariable = try await CredentialChain(context: makeContext(home: home, environment: keys.merging(["AWS_PROFILE": "named"]) { a, _ in a })).credentials()
+        #expect(viaVariable.accessKeyId == "AKIAENV")
+    }
+
     @Test(arguments: [["AWS_ACCESS_KEY_ID": "AKIAENV"], ["AWS_SECRET_ACCESS_KEY": "e"]])
     func partialEnvironmentKeysAreAClearError(environment: [String: String]) async throws {
         let home = try TemporaryHome()
@@ -259,5 +270,55 @@ import Testing
         }
         #expect(error?.message.contains("no AWS credentials found") == true)
         #expect(error?.message.contains("instance metadata service at http://169.254.169.254") == true)
+    }
+
+    @Test func namedProfileWithoutCredentialsIsAnError() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/config", "[profile regiononly]\nregion = us-east-1\n")
+        let error = await #expect(throws: RPLinkError.self) {
+            _ = try await CredentialChain(context: makeContext(home: home, environment: ["AWS_PROFILE": "regiononly"])).credentials()
+        }
+        #expect(error?.message.contains("profile regiononly has no credentials") == true)
+    }
+
+    @Test func defaultProfileWithoutCredentialsFallsThroughToTheNextSource() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/config", "[default]\nregion = us-east-1\n")
+        let fake = FakeMetadataService()
+        let credentials = try await CredentialChain(context: makeContext(home: home, fetchMetadata: fake.fetch)).credentials()
+        #expect(credentials.accessKeyId == "ASIAIMDS")
+    }
+
+    @Test func roleWithoutASourceIsAnError() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/config", "[profile lonely]\nrole_arn = arn:aws:iam::1:role/x\n")
+        let error = await #expect(throws: RPLinkError.self) {
+            _ = try await CredentialChain(context: makeContext(home: home, profileFlag: "lonely")).credentials()
+        }
+        #expect(error?.message.contains("neither source_profile nor credential_source") == true)
+    }
+
+    @Test func webIdentityTokenWithoutRoleIsAnError() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        let error = await #expect(throws: RPLinkError.self) {
+            _ = try await CredentialChain(context: makeContext(home: home, environment: ["AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/t"])).credentials()
+        }
+        #expect(error?.message.contains("AWS_ROLE_ARN is not") == true)
+    }
+
+    @Test func cachedChainAsksTheSourceOnlyOnceWhileValid() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/credentials", "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = b\n")
+        try home.write(".aws/config", "[profile admin]\nrole_arn = arn:aws:iam::1:role/admin\nsource_profile = base\n")
+        let sts = STSFactory()
+        let provider = CredentialChain(context: makeContext(home: home, profileFlag: "admin", sts: sts)).cached()
+        _ = try await provider.credentials()
+        _ = try await provider.credentials()
+        #expect(sts.clients.flatMap(\.calls).count == 1)
     }
 }

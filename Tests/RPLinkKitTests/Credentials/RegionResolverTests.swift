@@ -36,4 +36,12 @@ import Testing
         let error = #expect(throws: RPLinkError.self) { try resolver.resolve(specRegion: nil) }
         #expect(error?.code == .configuration)
     }
+
+    @Test func profileRegionComesFromTheConfigOfTheProfileInEffect() throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/config", "[default]\nregion = eu-west-1\n[profile work]\nregion = eu-north-1\n")
+        let resolver = try RegionResolver(flag: nil, context: makeContext(home: home, environment: ["AWS_PROFILE": "work"]))
+        #expect(try resolver.resolve(specRegion: nil) == "eu-north-1")
+    }
 }

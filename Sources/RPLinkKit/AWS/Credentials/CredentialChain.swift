@@ -1,5 +1,8 @@
 /// The default credential chain, in the SDKs' order: environment, profile, web identity, IMDS.
 ///
+/// The profile is used when one is named (`--profile`, `AWS_PROFILE`) or `default` exists;
+/// a named profile that is missing or empty is an error rather than a silent fall-through.
+///
 /// The source is chosen afresh on each call from the environment and the shared files; wrap the
 /// chain in `CachingCredentialsProvider` so that happens only when credentials are near expiry.
 public struct CredentialChain: CredentialsProvider {
@@ -28,10 +31,13 @@ public struct CredentialChain: CredentialsProvider {
 
     /// The first source before IMDS that has credentials configured, or nil.
     func resolve(tried: inout [String]) throws -> (any CredentialsProvider)? {
-        if let provider = try EnvironmentCredentialsProvider(environment: context.environment) {
-            return provider
+        // An explicit --profile negates the environment keys, as in the AWS CLI; AWS_PROFILE does not.
+        if context.profileFlag?.isEmpty ?? true {
+            if let provider = try EnvironmentCredentialsProvider(environment: context.environment) {
+                return provider
+            }
+            tried.append("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
-        tried.append("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
 
         let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
         let resolver = ProfileCredentialsResolver(config: config, context: context)

@@ -11,6 +11,12 @@ public struct InstanceMetadataCredentialsProvider: CredentialsProvider {
         public var method: String
         public var url: URL
         public var headers: [String: String]
+
+        public init(method: String, url: URL, headers: [String: String]) {
+            self.method = method
+            self.url = url
+            self.headers = headers
+        }
     }
 
     public struct Response: Sendable {
