@@ -17,6 +17,7 @@ import Testing
         endpoint = https://example.com/#fragment
         """
         let file = try INIFile(parsing: text, path: "config")
+        #expect(file.sections["default"]?["region"] == "us-east-1")
         #expect(file.sections["default"]?["aws_access_key_id"] == "AKIADEFAULT")
         #expect(file.sections["default"]?["output"] == "json")
         #expect(file.sections["default"]?["s3"] == "")

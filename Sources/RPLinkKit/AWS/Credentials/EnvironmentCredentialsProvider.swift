@@ -1,6 +1,6 @@
 /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optionally `AWS_SESSION_TOKEN`.
 public struct EnvironmentCredentialsProvider: CredentialsProvider {
-    public let credentialsValue: AWSCredentials
+    public let value: AWSCredentials
 
     /// nil when neither key variable is set; an error when only one of them is.
     public init?(environment: [String: String]) throws {
@@ -10,7 +10,7 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
         case (nil, nil):
             return nil
         case let (accessKeyId?, secretAccessKey?):
-            credentialsValue = AWSCredentials(
+            value = AWSCredentials(
                 accessKeyId: accessKeyId,
                 secretAccessKey: secretAccessKey,
                 sessionToken: environment.nonEmpty("AWS_SESSION_TOKEN")
@@ -22,5 +22,5 @@ public struct EnvironmentCredentialsProvider: CredentialsProvider {
         }
     }
 
-    public func credentials() async throws -> AWSCredentials { credentialsValue }
+    public func credentials() async throws -> AWSCredentials { value }
 }

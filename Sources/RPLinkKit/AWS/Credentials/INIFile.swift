@@ -1,8 +1,9 @@
 /// The sections of an AWS shared config or credentials file, as `[section] key = value` pairs.
 ///
-/// Follows what the SDKs accept: `#` and `;` comments on their own line, `key = value` with
-/// whitespace around both, and indented lines as sub-properties (`s3 =\n  max_concurrent_requests = 1`),
-/// which rplink does not use and skips. A later duplicate key or section wins.
+/// Follows what the SDKs (Python's configparser) accept: `#` and `;` comments on their own line,
+/// `key = value` with whitespace around both, and lines indented deeper than the key before them
+/// as that key's sub-properties (`s3 =\n  max_concurrent_requests = 1`), which rplink does not use
+/// and skips. A later duplicate key or section wins.
 struct INIFile: Sendable, Equatable {
     /// Section name as written between the brackets (trimmed) → key → value.
     var sections: [String: [String: String]] = [:]
@@ -14,6 +15,8 @@ struct INIFile: Sendable, Equatable {
     /// Problems are thrown with the file path and line so the user can fix the file.
     init(parsing text: String, path: String) throws {
         var current: String?
+        // The indentation of the last key line; a deeper line continues that key.
+        var keyIndent: Int?
         var lineNumber = 0
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
@@ -28,17 +31,19 @@ struct INIFile: Sendable, Equatable {
                     throw RPLinkError(.configuration, "\(path):\(lineNumber): empty section name")
                 }
                 current = name
-                sections[name, default: [:]] = sections[name] ?? [:]
+                keyIndent = nil
+                if sections[name] == nil { sections[name] = [:] }
                 continue
             }
-            // Indented lines continue a nested block (`s3 =` followed by settings); rplink needs none of them.
-            if let first = rawLine.first, first == " " || first == "\t" { continue }
+            let indent = rawLine.prefix { $0 == " " || $0 == "\t" }.count
+            if let keyIndent, indent > keyIndent { continue }
             guard let section = current else {
                 throw RPLinkError(.configuration, "\(path):\(lineNumber): setting outside of any [section]")
             }
             guard let equals = line.firstIndex(of: "=") else {
                 throw RPLinkError(.configuration, "\(path):\(lineNumber): expected key = value")
             }
+            keyIndent = indent
             let key = String(line[..<equals]).trimmingWhitespace
             let value = Self.removingInlineComment(String(line[line.index(after: equals)...]).trimmingWhitespace)
             sections[section, default: [:]][key] = value
