@@ -32,10 +32,3 @@ public actor CachingCredentialsProvider: CredentialsProvider {
         return now() < expiration - refreshMargin
     }
 }
-
-extension CredentialChain {
-    /// The chain behind a cache: what the AWS client should sign with.
-    public func cached() -> CachingCredentialsProvider {
-        CachingCredentialsProvider(self, now: context.now)
-    }
-}

@@ -12,6 +12,11 @@ public struct CredentialChain: CredentialsProvider {
         self.context = context
     }
 
+    /// The chain behind a cache: what the AWS client should sign with.
+    public func cached() -> CachingCredentialsProvider {
+        CachingCredentialsProvider(self, now: context.now)
+    }
+
     public func credentials() async throws -> AWSCredentials {
         var tried: [String] = []
         if let provider = try resolve(tried: &tried) {
