@@ -17,6 +17,16 @@ extension EC2 {
         public var isDefault: Bool
         public var tags: [Spec.Tag]
 
+        public init(
+            vpcId: String, state: String, cidrBlocks: [String] = [], isDefault: Bool, tags: [Spec.Tag] = []
+        ) {
+            self.vpcId = vpcId
+            self.state = state
+            self.cidrBlocks = cidrBlocks
+            self.isDefault = isDefault
+            self.tags = tags
+        }
+
         init(xml: XMLNode) throws {
             vpcId = try CloudXML.required(xml, "vpcId")
             state = xml.string("state") ?? ""
@@ -43,6 +53,18 @@ extension EC2 {
         public var cidrBlock: String
         public var tags: [Spec.Tag]
 
+        public init(
+            subnetId: String, vpcId: String, availabilityZone: String, availabilityZoneId: String,
+            cidrBlock: String, tags: [Spec.Tag] = []
+        ) {
+            self.subnetId = subnetId
+            self.vpcId = vpcId
+            self.availabilityZone = availabilityZone
+            self.availabilityZoneId = availabilityZoneId
+            self.cidrBlock = cidrBlock
+            self.tags = tags
+        }
+
         init(xml: XMLNode) throws {
             subnetId = try CloudXML.required(xml, "subnetId")
             vpcId = try CloudXML.required(xml, "vpcId")
@@ -59,6 +81,17 @@ extension EC2 {
         public var description: String
         public var vpcId: String?
         public var tags: [Spec.Tag]
+
+        public init(
+            groupId: String, groupName: String, description: String, vpcId: String? = nil,
+            tags: [Spec.Tag] = []
+        ) {
+            self.groupId = groupId
+            self.groupName = groupName
+            self.description = description
+            self.vpcId = vpcId
+            self.tags = tags
+        }
 
         init(xml: XMLNode) throws {
             groupId = try CloudXML.required(xml, "groupId")
@@ -83,6 +116,21 @@ extension EC2 {
         public var cidrIpv4: String?
         public var description: String?
         public var tags: [Spec.Tag]
+
+        public init(
+            ruleId: String, groupId: String, isEgress: Bool, ipProtocol: String, fromPort: Int, toPort: Int,
+            cidrIpv4: String? = nil, description: String? = nil, tags: [Spec.Tag] = []
+        ) {
+            self.ruleId = ruleId
+            self.groupId = groupId
+            self.isEgress = isEgress
+            self.ipProtocol = ipProtocol
+            self.fromPort = fromPort
+            self.toPort = toPort
+            self.cidrIpv4 = cidrIpv4
+            self.description = description
+            self.tags = tags
+        }
 
         init(xml: XMLNode) throws {
             ruleId = try CloudXML.required(xml, "securityGroupRuleId")
@@ -130,6 +178,19 @@ extension EC2 {
         public var networkLoadBalancerArns: [String]
         public var availabilityZones: [String]
         public var tags: [Spec.Tag]
+
+        public init(
+            serviceId: String, serviceName: String, serviceState: String, acceptanceRequired: Bool,
+            networkLoadBalancerArns: [String] = [], availabilityZones: [String] = [], tags: [Spec.Tag] = []
+        ) {
+            self.serviceId = serviceId
+            self.serviceName = serviceName
+            self.serviceState = serviceState
+            self.acceptanceRequired = acceptanceRequired
+            self.networkLoadBalancerArns = networkLoadBalancerArns
+            self.availabilityZones = availabilityZones
+            self.tags = tags
+        }
 
         init(xml: XMLNode) throws {
             serviceId = try CloudXML.required(xml, "serviceId")

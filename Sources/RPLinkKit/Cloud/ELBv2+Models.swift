@@ -30,6 +30,21 @@ extension ELBv2 {
 
         public var subnetIds: [String] { availabilityZones.map(\.subnetId) }
 
+        public init(
+            arn: String, name: String, dnsName: String, scheme: String, type: String, state: String,
+            vpcId: String, availabilityZones: [AvailabilityZone] = [], securityGroups: [String] = []
+        ) {
+            self.arn = arn
+            self.name = name
+            self.dnsName = dnsName
+            self.scheme = scheme
+            self.type = type
+            self.state = state
+            self.vpcId = vpcId
+            self.availabilityZones = availabilityZones
+            self.securityGroups = securityGroups
+        }
+
         init(xml: XMLNode) throws {
             arn = try CloudXML.required(xml, "LoadBalancerArn")
             name = try CloudXML.required(xml, "LoadBalancerName")
@@ -106,6 +121,20 @@ extension ELBv2 {
         public var healthCheck: HealthCheck
         public var loadBalancerArns: [String]
 
+        public init(
+            arn: String, name: String, protocol: String, port: Int, vpcId: String, targetType: String,
+            healthCheck: HealthCheck, loadBalancerArns: [String] = []
+        ) {
+            self.arn = arn
+            self.name = name
+            self.protocol = `protocol`
+            self.port = port
+            self.vpcId = vpcId
+            self.targetType = targetType
+            self.healthCheck = healthCheck
+            self.loadBalancerArns = loadBalancerArns
+        }
+
         init(xml: XMLNode) throws {
             arn = try CloudXML.required(xml, "TargetGroupArn")
             name = try CloudXML.required(xml, "TargetGroupName")
@@ -145,6 +174,17 @@ extension ELBv2 {
             state != "draining" && state != "unused"
         }
 
+        public init(
+            target: Target, availabilityZone: String? = nil, state: String, reason: String? = nil,
+            description: String? = nil
+        ) {
+            self.target = target
+            self.availabilityZone = availabilityZone
+            self.state = state
+            self.reason = reason
+            self.description = description
+        }
+
         init(xml: XMLNode) throws {
             target = Target(id: try CloudXML.required(xml, "Target", "Id"), port: CloudXML.int(xml, "Target", "Port") ?? 0)
             availabilityZone = xml.string("Target", "AvailabilityZone")
@@ -161,6 +201,16 @@ extension ELBv2 {
         public var `protocol`: String
         /// The target groups the default actions forward to, in action order.
         public var targetGroupArns: [String]
+
+        public init(
+            arn: String, loadBalancerArn: String, port: Int, protocol: String, targetGroupArns: [String] = []
+        ) {
+            self.arn = arn
+            self.loadBalancerArn = loadBalancerArn
+            self.port = port
+            self.protocol = `protocol`
+            self.targetGroupArns = targetGroupArns
+        }
 
         init(xml: XMLNode) throws {
             arn = try CloudXML.required(xml, "ListenerArn")
