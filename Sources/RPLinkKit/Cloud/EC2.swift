@@ -11,6 +11,7 @@ public struct EC2: Sendable {
 
     // MARK: - VPCs and subnets
 
+    /// The VPCs with these ids (an empty list means every VPC in the region).
     public func describeVpcs(ids: [String]) async throws -> [Vpc] {
         var parameters = QueryParameters()
         parameters.setList("VpcId", ids)
