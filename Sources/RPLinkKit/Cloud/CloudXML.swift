@@ -1,0 +1,62 @@
+/// Decoding helpers shared by the typed EC2 and ELBv2 operations.
+///
+/// A response that lacks an element the API always sends is reported as an `AWSError` with code
+/// `InvalidResponse` (by `decoding(_:_:_:)`), never a crash or a silently empty value.
+enum CloudXML {
+    /// Thrown by the `required…` readers and turned into an `AWSError` by `decoding`.
+    struct MissingElement: Error {
+        var path: [String]
+    }
+
+    /// The trimmed text at a path of child names (the array form of `XMLNode.string`).
+    static func text(_ node: XMLNode, _ path: [String]) -> String? {
+        path.reduce(Optional(node)) { node, name in node?.child(name) }?.text.trimmingWhitespace
+    }
+
+    static func required(_ node: XMLNode, _ path: String...) throws -> String {
+        guard let value = text(node, path) else { throw MissingElement(path: [node.name] + path) }
+        return value
+    }
+
+    static func requiredInt(_ node: XMLNode, _ path: String...) throws -> Int {
+        guard let raw = text(node, path), let value = Int(raw) else { throw MissingElement(path: [node.name] + path) }
+        return value
+    }
+
+    static func int(_ node: XMLNode, _ path: String...) -> Int? {
+        text(node, path).flatMap { Int($0) }
+    }
+
+    static func bool(_ node: XMLNode, _ path: String...) -> Bool? {
+        switch text(node, path) {
+        case "true": true
+        case "false": false
+        default: nil
+        }
+    }
+
+    /// The text of every item of a list of strings (`<set><item>a</item>…`).
+    static func strings(_ node: XMLNode, _ list: String) -> [String] {
+        node.list(list).map(\.text.trimmingWhitespace)
+    }
+
+    /// An EC2 `tagSet` (`<item><key>…<value>…`) or an ELBv2 `Tags` (`<member><Key>…<Value>…`).
+    static func tags(_ node: XMLNode, _ list: String) -> [Spec.Tag] {
+        node.list(list).compactMap { item in
+            guard let key = item.string("key") ?? item.string("Key") else { return nil }
+            return Spec.Tag(key: key, value: item.string("value") ?? item.string("Value") ?? "")
+        }
+    }
+
+    /// Runs a decoder and reports a missing element as an `AWSError` that names the action.
+    static func decoding<T>(_ service: AWSService, _ action: String, _ decode: () throws -> T) throws -> T {
+        do {
+            return try decode()
+        } catch let missing as MissingElement {
+            throw AWSError(
+                service: service, action: action, code: "InvalidResponse",
+                message: "the response has no <\(missing.path.joined(separator: "/"))>", httpStatus: 200
+            )
+        }
+    }
+}
