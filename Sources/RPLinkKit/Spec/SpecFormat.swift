@@ -129,12 +129,15 @@ enum SpecFormat {
         return previous[b.count]
     }
 
-    /// The closest candidate within an edit distance of 2, if any.
+    /// The closest candidate within an edit distance of 2, or else one that starts with
+    /// the key (`vpc` for `vpc_id`), if any.
     static func suggestion(for key: String, among candidates: [String]) -> String? {
-        candidates
-            .map { (candidate: $0, distance: editDistance(key.lowercased(), $0)) }
+        let key = key.lowercased()
+        let near = candidates
+            .map { (candidate: $0, distance: editDistance(key, $0)) }
             .filter { $0.distance <= 2 }
             .min { $0.distance < $1.distance }?
             .candidate
+        return near ?? candidates.first { key.count >= 3 && $0.hasPrefix(key) }
     }
 }
