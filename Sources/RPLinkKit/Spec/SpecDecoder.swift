@@ -1,0 +1,460 @@
+/// Turns a `YAMLNode` tree into a `Spec`, collecting every problem instead of stopping
+/// at the first, each at the node it concerns.
+struct SpecDecoder {
+    static let maximumUserTags = 40
+    static let reservedTagPrefixes = ["rplink:", "aws:"]
+
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    // MARK: - Reporting
+
+    mutating func report(_ mark: YAMLMark, _ message: String) {
+        diagnostics.append(Diagnostic(file: file, line: mark.line, column: mark.column, message: message))
+    }
+
+    private mutating func expected(_ what: String, for path: String, found node: YAMLNode) {
+        let subject = path.isEmpty ? "the spec" : "'\(path)'"
+        report(node.mark, "expected \(what) for \(subject), found \(node.kindDescription)")
+    }
+
+    // MARK: - Generic accessors
+
+    /// The keys of a mapping node, after reporting unknown and missing keys.
+    private mutating func fields(
+        of node: YAMLNode, path: String, known: [String], required: [String]
+    ) -> [String: YAMLNode]? {
+        guard case .mapping(let pairs) = node.content else {
+            expected("a mapping", for: path, found: node)
+            return nil
+        }
+        var result: [String: YAMLNode] = [:]
+        let place = path.isEmpty ? "" : " in '\(path)'"
+        var suggested: Set<String> = []
+        for pair in pairs {
+            guard case .scalar(let key, _, _) = pair.key.content else { continue }
+            if known.contains(key) {
+                result[key] = pair.value
+            } else if let suggestion = SpecFormat.suggestion(for: key, among: known) {
+                suggested.insert(suggestion)
+                report(pair.key.mark, "unknown key '\(key)'\(place); did you mean '\(suggestion)'?")
+            } else {
+                report(pair.key.mark, "unknown key '\(key)'\(place); expected one of: \(known.joined(separator: ", "))")
+            }
+        }
+        // A misspelt required key is reported once, as the misspelling.
+        for key in required where result[key] == nil && !suggested.contains(key) {
+            report(node.mark, "missing required key '\(key)'\(place)")
+        }
+        return result
+    }
+
+    /// An optional value: absent and null both mean "use the default".
+    private func optional(_ node: YAMLNode?) -> YAMLNode? {
+        guard let node, !node.isNull else { return nil }
+        return node
+    }
+
+    /// A one-line string: any scalar, taken as written; control characters are refused.
+    private mutating func string(_ node: YAMLNode, path: String) -> String? {
+        guard case .scalar(let text, _, _) = node.content, !node.isNull else {
+            expected("a string", for: path, found: node)
+            return nil
+        }
+        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            report(node.mark, "'\(path)' contains a control character (such as a newline, tab or NUL); ids and names must be one line of text")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func bool(_ node: YAMLNode, path: String) -> Bool? {
+        if case .scalar(let text, .plain, _) = node.content {
+            if ["true", "True", "TRUE"].contains(text) { return true }
+            if ["false", "False", "FALSE"].contains(text) { return false }
+        }
+        expected("true or false", for: path, found: node)
+        return nil
+    }
+
+    private mutating func sequence(_ node: YAMLNode, path: String) -> [YAMLNode]? {
+        guard case .sequence(let items) = node.content else {
+            expected("a sequence", for: path, found: node)
+            return nil
+        }
+        return items
+    }
+
+    /// A list of strings, each checked by `validate`; duplicates are reported.
+    private mutating func stringList(
+        _ node: YAMLNode, path: String, what: String, validate: (inout SpecDecoder, String, YAMLNode) -> Bool
+    ) -> [(text: String, mark: YAMLMark)]? {
+        guard let items = sequence(node, path: path) else { return nil }
+        var result: [(text: String, mark: YAMLMark)] = []
+        var firstMark: [String: YAMLMark] = [:]
+        var valid = true
+        for (index, item) in items.enumerated() {
+            guard let text = string(item, path: "\(path)[\(index)]") else { valid = false; continue }
+            guard validate(&self, text, item) else { valid = false; continue }
+            if let first = firstMark[text] {
+                report(item.mark, "\(what) '\(text)' is listed twice (first at \(first))")
+                valid = false
+                continue
+            }
+            firstMark[text] = item.mark
+            result.append((text, item.mark))
+        }
+        return valid ? result : nil
+    }
+
+    // MARK: - The spec
+
+    private static let topLevelKeys = [
+        "version", "name", "region", "producer", "database", "consumer",
+        "load_balancer", "target_group", "endpoint_service", "tags",
+    ]
+
+    mutating func decode(_ root: YAMLNode) -> Spec? {
+        guard let top = fields(
+            of: root, path: "", known: Self.topLevelKeys,
+            required: ["version", "name", "region", "producer", "database", "consumer"]
+        ) else { return nil }
+
+        let version = top["version"].flatMap { decodeVersion($0) }
+        let name = top["name"].flatMap { decodeStackName($0) }
+        let region = top["region"].flatMap { decodeRegion($0) }
+        let producer = top["producer"].flatMap { decodeProducer($0) }
+        let database = top["database"].flatMap { decodeDatabase($0) }
+        let consumer = top["consumer"].flatMap { decodeConsumer($0, producerSubnets: producer?.subnets) }
+        let loadBalancer = decodeLoadBalancer(optional(top["load_balancer"]), stackName: name, nameNode: top["name"])
+        let targetGroup = decodeTargetGroup(optional(top["target_group"]), stackName: name, nameNode: top["name"])
+        let endpointService = decodeEndpointService(optional(top["endpoint_service"]))
+        let tags = optional(top["tags"]).map { decodeTags($0) } ?? []
+
+        guard diagnostics.isEmpty, let version, let name, let region, let producer, let database,
+              let consumer, let loadBalancer, let targetGroup, let endpointService, let tags else { return nil }
+        return Spec(
+            file: file, version: version, name: name, region: region, producer: producer,
+            database: database, consumer: consumer, loadBalancer: loadBalancer,
+            targetGroup: targetGroup, endpointService: endpointService, tags: tags
+        )
+    }
+
+    private mutating func decodeVersion(_ node: YAMLNode) -> Int? {
+        guard case .scalar(let text, .plain, _) = node.content, !node.isNull,
+              let value = Int(text) else {
+            expected("the integer 1", for: "version", found: node)
+            return nil
+        }
+        guard value == 1 else {
+            report(node.mark, "unsupported version \(text); this rplink reads version 1 specs")
+            return nil
+        }
+        return value
+    }
+
+    private mutating func decodeStackName(_ node: YAMLNode) -> String? {
+        guard let text = string(node, path: "name") else { return nil }
+        if text.count > SpecFormat.maximumNameLength {
+            report(node.mark, "stack name '\(text)' is \(text.count) characters long; at most 32")
+            return nil
+        }
+        guard SpecFormat.isStackName(text) else {
+            report(node.mark, "invalid stack name '\(text)': use 1 to 32 lowercase letters, digits and hyphens")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func decodeRegion(_ node: YAMLNode) -> String? {
+        guard let text = string(node, path: "region") else { return nil }
+        guard SpecFormat.isRegion(text) else {
+            report(node.mark, "invalid region '\(text)': expected a region code such as us-east-1 or eu-central-1")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func resourceId(_ node: YAMLNode, path: String, prefix: String, kind: String) -> String? {
+        guard let text = string(node, path: path) else { return nil }
+        guard SpecFormat.isResourceId(text, prefix: prefix) else {
+            report(node.mark, "invalid \(kind) id '\(text)' for '\(path)': expected '\(prefix)' followed by 8 or 17 lowercase hex digits")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func azId(_ node: YAMLNode, path: String) -> String? {
+        guard let text = string(node, path: path) else { return nil }
+        guard SpecFormat.isAZId(text) else {
+            report(node.mark, "invalid AZ id '\(text)' for '\(path)': expected an AZ id such as use1-az1 (AZ names such as us-east-1a differ between accounts; AZ ids do not)")
+            return nil
+        }
+        return text
+    }
+
+    // MARK: producer
+
+    private mutating func decodeProducer(_ node: YAMLNode) -> Spec.Producer? {
+        guard let map = fields(
+            of: node, path: "producer", known: ["vpc_id", "subnets", "security_group_id"],
+            required: ["vpc_id", "subnets"]
+        ) else { return nil }
+        let vpcId = map["vpc_id"].flatMap { resourceId($0, path: "producer.vpc_id", prefix: "vpc-", kind: "VPC") }
+        let subnets = map["subnets"].flatMap { decodeSubnets($0) }
+        var securityGroupId: String?? = .some(nil)
+        if let sgNode = optional(map["security_group_id"]) {
+            securityGroupId = resourceId(sgNode, path: "producer.security_group_id", prefix: "sg-", kind: "security group").map { .some($0) }
+        }
+        guard let vpcId, let subnets, let securityGroupId else { return nil }
+        return Spec.Producer(vpcId: vpcId, subnets: subnets, securityGroupId: securityGroupId)
+    }
+
+    private mutating func decodeSubnets(_ node: YAMLNode) -> [Spec.Subnet]? {
+        guard let items = sequence(node, path: "producer.subnets") else { return nil }
+        guard !items.isEmpty else {
+            report(node.mark, "'producer.subnets' must list at least one subnet")
+            return nil
+        }
+        var subnets: [Spec.Subnet] = []
+        var valid = true
+        var subnetMarks: [String: YAMLMark] = [:]
+        var azSubnets: [String: YAMLMark] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "producer.subnets[\(index)]"
+            guard let map = fields(of: item, path: path, known: ["subnet_id", "az_id"], required: ["subnet_id", "az_id"]),
+                  let idNode = map["subnet_id"], let azNode = map["az_id"] else { valid = false; continue }
+            let subnetId = resourceId(idNode, path: "\(path).subnet_id", prefix: "subnet-", kind: "subnet")
+            let az = azId(azNode, path: "\(path).az_id")
+            if let subnetId {
+                if let first = subnetMarks[subnetId] {
+                    report(idNode.mark, "subnet '\(subnetId)' is listed twice (first at \(first))")
+                    valid = false
+                }
+                subnetMarks[subnetId] = subnetMarks[subnetId] ?? idNode.mark
+            }
+            // Checked even when the subnet id is wrong, so both problems show at once.
+            if let az {
+                if let other = azSubnets[az] {
+                    report(azNode.mark, "AZ \(az) already has a subnet (at \(other)); a load balancer takes one subnet per AZ")
+                    valid = false
+                }
+                azSubnets[az] = azSubnets[az] ?? azNode.mark
+            }
+            guard let subnetId, let az else { valid = false; continue }
+            subnets.append(Spec.Subnet(subnetId: subnetId, azId: az))
+        }
+        return valid ? subnets : nil
+    }
+
+    // MARK: database
+
+    private mutating func decodeDatabase(_ node: YAMLNode) -> Spec.Database? {
+        guard let map = fields(of: node, path: "database", known: ["writer_ip", "port"], required: ["writer_ip"]) else { return nil }
+        var writerIP: String?
+        if let ipNode = map["writer_ip"], let text = string(ipNode, path: "database.writer_ip") {
+            if SpecFormat.ipv4(text) != nil {
+                writerIP = text
+            } else {
+                report(ipNode.mark, "invalid IPv4 address '\(text)' for 'database.writer_ip': expected four numbers 0-255 separated by dots, without leading zeros")
+            }
+        }
+        var port: Int? = 3306
+        if let portNode = optional(map["port"]) {
+            port = decodePort(portNode)
+        }
+        guard let writerIP, let port else { return nil }
+        return Spec.Database(writerIP: writerIP, port: port)
+    }
+
+    private mutating func decodePort(_ node: YAMLNode) -> Int? {
+        guard case .scalar(let text, .plain, _) = node.content, !text.isEmpty,
+              text.allSatisfy({ ("0"..."9").contains($0) }) else {
+            expected("an integer port from 1 to 65535", for: "database.port", found: node)
+            return nil
+        }
+        guard let port = Int(text), (1...65535).contains(port) else {
+            report(node.mark, "port \(text) is out of range; expected 1 to 65535")
+            return nil
+        }
+        return port
+    }
+
+    // MARK: consumer
+
+    private mutating func decodeConsumer(_ node: YAMLNode, producerSubnets: [Spec.Subnet]?) -> Spec.Consumer? {
+        guard let map = fields(
+            of: node, path: "consumer", known: ["account_id", "cidr_blocks", "az_ids", "principals"],
+            required: ["account_id", "cidr_blocks"]
+        ) else { return nil }
+
+        var accountId: String?
+        if let idNode = map["account_id"], let text = string(idNode, path: "consumer.account_id") {
+            if SpecFormat.isAccountId(text) {
+                accountId = text
+            } else {
+                report(idNode.mark, "invalid account id '\(text)': an AWS account id is exactly 12 digits, such as \"123456789012\"")
+            }
+        }
+
+        var cidrBlocks: [String]?
+        if let cidrNode = map["cidr_blocks"] {
+            cidrBlocks = stringList(cidrNode, path: "consumer.cidr_blocks", what: "CIDR block") { decoder, text, item in
+                switch SpecFormat.checkCIDR(text) {
+                case .valid: return true
+                case .malformed:
+                    decoder.report(item.mark, "invalid CIDR block '\(text)': expected an IPv4 network such as 10.0.1.0/24")
+                case .hostBitsSet(let network):
+                    decoder.report(item.mark, "CIDR block '\(text)' has host bits set; did you mean '\(network)'?")
+                }
+                return false
+            }?.map(\.text)
+            if let blocks = cidrBlocks, blocks.isEmpty {
+                report(cidrNode.mark, "'consumer.cidr_blocks' must list at least one CIDR block")
+                cidrBlocks = nil
+            }
+        }
+
+        var azIds: [String]? = []
+        if let azNode = optional(map["az_ids"]) {
+            let listed = stringList(azNode, path: "consumer.az_ids", what: "AZ id") { decoder, text, item in
+                decoder.azId(item, path: "consumer.az_ids") != nil
+            }
+            if let listed, let producerSubnets {
+                let covered = Set(producerSubnets.map(\.azId))
+                for (az, mark) in listed where !covered.contains(az) {
+                    report(mark, "consumer AZ \(az) has no producer subnet; add a subnet in \(az) to producer.subnets")
+                }
+            }
+            azIds = listed?.map(\.text)
+        }
+
+        var principals: [String]? = []
+        if let principalNode = optional(map["principals"]) {
+            principals = stringList(principalNode, path: "consumer.principals", what: "principal") { decoder, text, item in
+                if text == "*" {
+                    decoder.report(item.mark, "principal '*' is refused: it would let any AWS account connect to the endpoint service; list account or role ARNs instead")
+                    return false
+                }
+                guard SpecFormat.isPrincipalARN(text) else {
+                    decoder.report(item.mark, "invalid principal ARN '\(text)': expected arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME")
+                    return false
+                }
+                return true
+            }?.map(\.text)
+        }
+
+        guard let accountId, let cidrBlocks, let azIds, let principals else { return nil }
+        return Spec.Consumer(accountId: accountId, cidrBlocks: cidrBlocks, azIds: azIds, principals: principals)
+    }
+
+    // MARK: optional blocks
+
+    /// An explicit ELBv2 name, or the default derived from the stack name.
+    private mutating func elbName(
+        _ node: YAMLNode?, path: String, kind: String, defaultSuffix: String,
+        stackName: String?, nameNode: YAMLNode?
+    ) -> String? {
+        guard let node = optional(node) else {
+            guard let stackName else { return nil }
+            let derived = stackName + defaultSuffix
+            if derived.count > SpecFormat.maximumNameLength, let nameNode {
+                report(nameNode.mark, "the default \(kind) name '\(derived)' is longer than 32 characters; set \(path) explicitly")
+                return nil
+            }
+            return derived
+        }
+        guard let text = string(node, path: path) else { return nil }
+        if text.count > SpecFormat.maximumNameLength {
+            report(node.mark, "\(kind) name '\(text)' is \(text.count) characters long; at most 32")
+            return nil
+        }
+        guard SpecFormat.isELBName(text) else {
+            report(node.mark, "invalid \(kind) name '\(text)': use 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen")
+            return nil
+        }
+        if kind == "load balancer", text.hasPrefix("internal-") {
+            report(node.mark, "invalid load balancer name '\(text)': it must not start with 'internal-'")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func decodeLoadBalancer(_ node: YAMLNode?, stackName: String?, nameNode: YAMLNode?) -> Spec.LoadBalancerSettings? {
+        var map: [String: YAMLNode] = [:]
+        if let node {
+            guard let fields = fields(of: node, path: "load_balancer", known: ["name", "cross_zone"], required: []) else { return nil }
+            map = fields
+        }
+        let name = elbName(map["name"], path: "load_balancer.name", kind: "load balancer", defaultSuffix: "-nlb", stackName: stackName, nameNode: nameNode)
+        var crossZone: Bool? = true
+        if let crossNode = optional(map["cross_zone"]) { crossZone = bool(crossNode, path: "load_balancer.cross_zone") }
+        guard let name, let crossZone else { return nil }
+        return Spec.LoadBalancerSettings(name: name, crossZone: crossZone)
+    }
+
+    private mutating func decodeTargetGroup(_ node: YAMLNode?, stackName: String?, nameNode: YAMLNode?) -> Spec.TargetGroupSettings? {
+        var map: [String: YAMLNode] = [:]
+        if let node {
+            guard let fields = fields(of: node, path: "target_group", known: ["name"], required: []) else { return nil }
+            map = fields
+        }
+        let name = elbName(map["name"], path: "target_group.name", kind: "target group", defaultSuffix: "-tg", stackName: stackName, nameNode: nameNode)
+        return name.map { Spec.TargetGroupSettings(name: $0) }
+    }
+
+    private mutating func decodeEndpointService(_ node: YAMLNode?) -> Spec.EndpointServiceSettings? {
+        guard let node else { return Spec.EndpointServiceSettings() }
+        guard let map = fields(of: node, path: "endpoint_service", known: ["acceptance_required"], required: []) else { return nil }
+        guard let acceptanceNode = optional(map["acceptance_required"]) else { return Spec.EndpointServiceSettings() }
+        return bool(acceptanceNode, path: "endpoint_service.acceptance_required").map { Spec.EndpointServiceSettings(acceptanceRequired: $0) }
+    }
+
+    // MARK: tags
+
+    private mutating func decodeTags(_ node: YAMLNode) -> [Spec.Tag]? {
+        guard case .mapping(let pairs) = node.content else {
+            expected("a mapping", for: "tags", found: node)
+            return nil
+        }
+        var valid = true
+        if pairs.count > Self.maximumUserTags {
+            report(node.mark, "too many tags: \(pairs.count); at most \(Self.maximumUserTags) (AWS allows 50 per resource and rplink adds its own)")
+            valid = false
+        }
+        var tags: [Spec.Tag] = []
+        for pair in pairs {
+            guard case .scalar(let key, _, _) = pair.key.content else { continue }
+            guard let checkedKey = string(pair.key, path: "tags") else { valid = false; continue }
+            let path = "tags.\(checkedKey)"
+            if key.isEmpty {
+                report(pair.key.mark, "tag keys must not be empty")
+                valid = false
+            } else if key.count > 128 {
+                report(pair.key.mark, "tag key '\(key)' is \(key.count) characters long; at most 128")
+                valid = false
+            } else if let prefix = Self.reservedTagPrefixes.first(where: { key.lowercased().hasPrefix($0) }) {
+                let owner = prefix == "aws:" ? "AWS" : "rplink"
+                report(pair.key.mark, "tag key '\(key)' uses the prefix '\(prefix)', which is reserved for \(owner)")
+                valid = false
+            }
+            // A tag value is text: `team: 42` or `on_call: true` is kept as written.
+            let value: String?
+            if case .scalar(let text, .plain, nil) = pair.value.content, pair.value.isNull, text.isEmpty {
+                value = ""
+            } else {
+                value = string(pair.value, path: path)
+            }
+            guard let value else { valid = false; continue }
+            if value.count > 256 {
+                report(pair.value.mark, "the value of tag '\(key)' is \(value.count) characters long; at most 256")
+                valid = false
+                continue
+            }
+            tags.append(Spec.Tag(key: key, value: value))
+        }
+        return valid ? tags.sorted { $0.key < $1.key } : nil
+    }
+}

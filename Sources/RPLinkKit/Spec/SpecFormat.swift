@@ -1,0 +1,143 @@
+/// Syntax rules for the values in a spec. Pure string checks, written by hand so that
+/// validation needs neither regular expressions nor the network.
+enum SpecFormat {
+    static let maximumNameLength = 32
+
+    private static func isLowerAlpha(_ c: Character) -> Bool { ("a"..."z").contains(c) }
+    private static func isDigit(_ c: Character) -> Bool { ("0"..."9").contains(c) }
+    private static func isLowerHex(_ c: Character) -> Bool { isDigit(c) || ("a"..."f").contains(c) }
+    private static func isASCIILetter(_ c: Character) -> Bool { c.isASCII && c.isLetter }
+
+    /// 1-32 of `[a-z0-9-]`.
+    static func isStackName(_ s: String) -> Bool {
+        (1...maximumNameLength).contains(s.count) && s.allSatisfy { isLowerAlpha($0) || isDigit($0) || $0 == "-" }
+    }
+
+    /// `us-east-1`, `eu-central-1`, `us-gov-west-1`, `ap-southeast-3`: a two-letter
+    /// area, one or more words, and a number.
+    static func isRegion(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let area = parts.first, let number = parts.last else { return false }
+        return area.count == 2 && area.allSatisfy(isLowerAlpha)
+            && !number.isEmpty && number.allSatisfy(isDigit)
+            && parts.dropFirst().dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy(isLowerAlpha) }
+    }
+
+    /// `vpc-`, `subnet-`, `sg-` + 1 to 17 lowercase hex digits. AWS issues 8 or 17; the
+    /// shorter forms are accepted because documentation (and DESIGN.md) abbreviates them.
+    static func isResourceId(_ s: String, prefix: String) -> Bool {
+        guard s.hasPrefix(prefix) else { return false }
+        let digits = s.dropFirst(prefix.count)
+        return (1...17).contains(digits.count) && digits.allSatisfy(isLowerHex)
+    }
+
+    /// `use1-az1`: `^[a-z]{2,4}[0-9]+-az[0-9]+$`.
+    static func isAZId(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return false }
+        let location = parts[0], zone = parts[1]
+        let letters = location.prefix(while: isLowerAlpha)
+        let number = location.dropFirst(letters.count)
+        return (2...4).contains(letters.count) && !number.isEmpty && number.allSatisfy(isDigit)
+            && zone.hasPrefix("az") && zone.count > 2 && zone.dropFirst(2).allSatisfy(isDigit)
+    }
+
+    /// Four dotted decimals 0-255 without leading zeros, as a 32-bit number.
+    static func ipv4(_ s: String) -> UInt32? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard (1...3).contains(part.count), part.allSatisfy(isDigit),
+                  part == "0" || part.first != "0",
+                  let octet = UInt32(part), octet <= 255 else { return nil }
+            value = value << 8 | octet
+        }
+        return value
+    }
+
+    static func ipv4Text(_ value: UInt32) -> String {
+        [24, 16, 8, 0].map { String(value >> UInt32($0) & 0xff) }.joined(separator: ".")
+    }
+
+    enum CIDRCheck: Equatable {
+        case valid
+        case malformed
+        /// The address has bits set beyond the prefix; carries the network address.
+        case hostBitsSet(network: String)
+    }
+
+    /// `a.b.c.d/n` with n 0-32 and no host bits.
+    static func checkCIDR(_ s: String) -> CIDRCheck {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = ipv4(String(parts[0])),
+              (1...2).contains(parts[1].count), parts[1].allSatisfy(isDigit),
+              parts[1] == "0" || parts[1].first != "0",
+              let length = Int(parts[1]), length <= 32 else { return .malformed }
+        let mask: UInt32 = length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+        if address & mask != address {
+            return .hostBitsSet(network: "\(ipv4Text(address & mask))/\(length)")
+        }
+        return .valid
+    }
+
+    /// Exactly twelve ASCII digits, leading zeros included.
+    static func isAccountId(_ s: String) -> Bool {
+        s.count == 12 && s.allSatisfy(isDigit)
+    }
+
+    /// `arn:aws[-a-z]*:iam::<12 digits>:root`, `…:user/PATH/NAME` or `…:role/PATH/NAME`.
+    static func isPrincipalARN(_ s: String) -> Bool {
+        let fields = s.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[0] == "arn", fields[1].hasPrefix("aws"),
+              fields[1].dropFirst(3).allSatisfy({ isLowerAlpha($0) || $0 == "-" }),
+              fields[2] == "iam", fields[3].isEmpty, isAccountId(String(fields[4])) else { return false }
+        let resource = fields[5]
+        if resource == "root" { return true }
+        for kind in ["user/", "role/"] where resource.hasPrefix(kind) {
+            let name = resource.dropFirst(kind.count)
+            let allowed: (Character) -> Bool = { c in
+                c.isASCII && (c.isLetter || c.isNumber || "+=,.@_-/".contains(c))
+            }
+            return !name.isEmpty && !name.hasSuffix("/") && name.allSatisfy(allowed)
+        }
+        return false
+    }
+
+    /// ELBv2 names: 1-32 letters, digits and hyphens, no hyphen at either end.
+    static func isELBName(_ s: String) -> Bool {
+        (1...maximumNameLength).contains(s.count)
+            && s.allSatisfy { isASCIILetter($0) || isDigit($0) || $0 == "-" }
+            && !s.hasPrefix("-") && !s.hasSuffix("-")
+    }
+
+    /// Levenshtein distance, used for "did you mean" suggestions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// The closest candidate within an edit distance of 2, or else one that starts with
+    /// the key (`vpc` for `vpc_id`), if any.
+    static func suggestion(for key: String, among candidates: [String]) -> String? {
+        let key = key.lowercased()
+        let near = candidates
+            .map { (candidate: $0, distance: editDistance(key, $0)) }
+            .filter { $0.distance <= 2 }
+            .min { $0.distance < $1.distance }?
+            .candidate
+        return near ?? candidates.first { key.count >= 3 && $0.hasPrefix(key) }
+    }
+}

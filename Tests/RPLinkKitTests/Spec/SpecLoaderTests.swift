@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+@Suite struct SpecLoaderTests {
+    /// A fresh folder under the temporary directory, removed by the caller.
+    private func makeFolder(_ files: [String: String]) throws -> String {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rplink-spec-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in files {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        return folder.path
+    }
+
+    private func spec(named name: String) throws -> String {
+        try SpecFixtures.validBase().replacingOccurrences(of: "name: planetscale-import", with: "name: \(name)")
+            .replacingOccurrences(of: "name: pl-nlb-target-group", with: "name: \(name)-tg")
+            .replacingOccurrences(of: "name: pl-nlb\n", with: "name: \(name)-nlb\n")
+    }
+
+    @Test func folderLoadsItsYAMLFilesInNameOrder() throws {
+        let folder = try makeFolder([
+            "b.yml": try spec(named: "beta"), "a.yaml": try spec(named: "alpha"),
+            "notes.txt": "not a spec", "c.yaml.bak": "ignored",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try SpecLoader.load(paths: [folder + "/"])
+        #expect(result.diagnostics == [])
+        #expect(!result.hasErrors)
+        #expect(result.specs.map(\.name) == ["alpha", "beta"])
+        #expect(result.specs.map(\.file) == ["\(folder)/a.yaml", "\(folder)/b.yml"])
+    }
+
+    @Test func exampleLoadsWithoutDiagnostics() throws {
+        let result = try SpecLoader.load(paths: [SpecFixtures.example.path])
+        #expect(result.diagnostics == [])
+        #expect(result.specs.map(\.name) == ["planetscale-import"])
+    }
+
+    @Test func duplicateStackNameIsReportedAtTheSecondNameNode() throws {
+        let folder = try makeFolder(["a.yaml": try spec(named: "orders"), "b.yaml": try spec(named: "orders")])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try SpecLoader.load(paths: [folder])
+        #expect(result.specs.map(\.file) == ["\(folder)/a.yaml"])
+        #expect(result.diagnostics.map(\.description) == [
+            "\(folder)/b.yaml:2:7: error: stack name 'orders' is already used by \(folder)/a.yaml",
+        ])
+        #expect(result.hasErrors)
+    }
+
+    @Test func problemsInSeveralFilesAreAllReported() throws {
+        let folder = try makeFolder([
+            "a.yaml": try spec(named: "ok"),
+            "b.yaml": try spec(named: "Bad"),
+            "c.yaml": "version: 1\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try SpecLoader.load(paths: [folder])
+        #expect(result.specs.map(\.name) == ["ok"])
+        #expect(result.diagnostics.map(\.file) == ["\(folder)/b.yaml", "\(folder)/c.yaml", "\(folder)/c.yaml", "\(folder)/c.yaml", "\(folder)/c.yaml", "\(folder)/c.yaml"])
+    }
+
+    @Test func missingPathThrows() {
+        #expect {
+            try SpecLoader.load(paths: ["/nonexistent/rplink.yaml"])
+        } throws: { error in
+            guard let error = error as? RPLinkError else { return false }
+            return error.code == .io && error.message == "cannot read '/nonexistent/rplink.yaml': no such file or directory"
+        }
+    }
+
+    @Test func folderWithoutSpecsThrows() throws {
+        let folder = try makeFolder(["README.md": "# hello"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect {
+            try SpecLoader.load(paths: [folder])
+        } throws: { error in
+            (error as? RPLinkError)?.code == .io
+                && (error as? RPLinkError)?.message == "cannot read '\(folder)': the folder holds no spec files (*.yaml, *.yml)"
+        }
+    }
+
+    @Test func invalidUTF8IsReportedWithItsPosition() throws {
+        let folder = try makeFolder([:])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let file = "\(folder)/latin1.yaml"
+        try Data("version: 1\nname: caf".utf8 + [0xE9] + Data("\n".utf8)).write(to: URL(fileURLWithPath: file))
+        let result = try SpecLoader.load(paths: [file])
+        #expect(result.specs.isEmpty)
+        #expect(result.diagnostics.map(\.description) == ["\(file):2:10: error: the file is not valid UTF-8 text"])
+    }
+}
