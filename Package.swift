@@ -16,7 +16,7 @@ let package = Package(
         ),
         .target(name: "RPLinkKit", dependencies: ["CYaml"]),
         .executableTarget(name: "rplink", dependencies: ["RPLinkKit"]),
-        .testTarget(name: "RPLinkKitTests", dependencies: ["RPLinkKit"]),
+        .testTarget(name: "RPLinkKitTests", dependencies: ["RPLinkKit"], exclude: ["Fixtures"]),
         .testTarget(name: "IntegrationTests", dependencies: ["RPLinkKit"]),
     ],
     swiftLanguageModes: [.v6]
