@@ -11,10 +11,12 @@ public struct EC2: Sendable {
 
     // MARK: - VPCs and subnets
 
-    /// The VPCs with these ids (an empty list means every VPC in the region).
-    public func describeVpcs(ids: [String]) async throws -> [Vpc] {
+    /// VPCs by id, or by filters such as `vpc-id` (which, unlike ids, does not fail on an unknown VPC).
+    /// With neither, every VPC in the region.
+    public func describeVpcs(ids: [String] = [], filters: [Filter] = []) async throws -> [Vpc] {
         var parameters = QueryParameters()
         parameters.setList("VpcId", ids)
+        Self.setFilters(filters, in: &parameters)
         return try await describe("DescribeVpcs", parameters, list: "vpcSet", Vpc.init(xml:))
     }
 

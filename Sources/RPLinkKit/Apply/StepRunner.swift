@@ -1,0 +1,250 @@
+/// Runs one plan step against AWS, idempotently: that is what makes an interrupted apply safe
+/// to run again.
+///
+/// AWS is not idempotent everywhere (and the emulator even less), so every create first
+/// re-reads by name and takes over what already carries this stack's tag instead of making a
+/// second one; every delete treats "not found" as done; waits are part of the step.
+public struct StepRunner: Sendable {
+    public var ec2: EC2
+    public var elbv2: ELBv2
+    public var waiter: Waiter
+
+    public init(api: any QueryAPI, waiter: Waiter = Waiter()) {
+        ec2 = EC2(api: api)
+        elbv2 = ELBv2(api: api)
+        self.waiter = waiter
+    }
+
+    /// Runs the operation and returns the id of the object it made or took over, if any.
+    func run(_ operation: StepOperation, spec: Spec, ids: CreatedIDs) async throws -> String? {
+        func resolve(_ reference: ResourceReference) async throws -> String {
+            switch reference {
+            case .id(let id):
+                return id
+            case .ref(let address):
+                guard let id = await ids.id(of: address, stack: spec.name) else {
+                    throw RPLinkError(.configuration, "internal error: \(address) has no id yet in stack \(spec.name)")
+                }
+                return id
+            }
+        }
+
+        switch operation {
+        case let .createSecurityGroup(name, description, vpcId, tags):
+            let existing = try await ec2.describeSecurityGroups(filters: [.init(name: "group-name", values: [name]), .init(name: "vpc-id", values: [vpcId])])
+            if let group = existing.first {
+                try requireOurs(group.tags, spec: spec, what: "security group \(name) (\(group.groupId))")
+                return group.groupId
+            }
+            return try await ec2.createSecurityGroup(name: name, description: description, vpcId: vpcId, tags: tags)
+
+        case let .deleteSecurityGroup(groupId):
+            // The NLB's network interfaces outlive it by a while; until they go, EC2 answers DependencyViolation.
+            try await waiter.until("security group \(groupId) to be released by the load balancer's network interfaces") {
+                do {
+                    try await ec2.deleteSecurityGroup(id: groupId)
+                    return true
+                } catch let error as AWSError where error.isNotFound {
+                    return true
+                } catch let error as AWSError where error.code == "DependencyViolation" {
+                    return false
+                }
+            }
+            return nil
+
+        case let .authorizeIngress(groupReference, ipProtocol, fromPort, toPort, cidr, description, tags):
+            let groupId = try await resolve(groupReference)
+            func existingRule() async throws -> EC2.SecurityGroupRule? {
+                try await ec2.describeSecurityGroupRules(filters: [.init(name: "group-id", values: [groupId])]).first {
+                    !$0.isEgress && $0.ipProtocol == ipProtocol && $0.fromPort == fromPort && $0.toPort == toPort && $0.cidrIpv4 == cidr
+                }
+            }
+            if let rule = try await existingRule() { return rule.ruleId }
+            let permission = EC2.IngressPermission(ipProtocol: ipProtocol, fromPort: fromPort, toPort: toPort, cidrIpv4: cidr, description: description)
+            do {
+                return try await ec2.authorizeSecurityGroupIngress(groupId: groupId, permissions: [permission], tags: tags).first?.ruleId
+            } catch let error as AWSError where error.code == "InvalidPermission.Duplicate" {
+                return try await existingRule()?.ruleId
+            }
+
+        case let .revokeIngress(groupId, ruleId):
+            try await ignoringNotFound { try await ec2.revokeSecurityGroupIngress(groupId: groupId, ruleIds: [ruleId]) }
+            return nil
+
+        case let .modifyRuleDescription(groupId, ruleId, ipProtocol, fromPort, toPort, cidr, description):
+            let permission = EC2.IngressPermission(ipProtocol: ipProtocol, fromPort: fromPort, toPort: toPort, cidrIpv4: cidr, description: description)
+            try await ec2.modifySecurityGroupRules(groupId: groupId, rules: [(ruleId: ruleId, permission: permission)])
+            return nil
+
+        case let .createLoadBalancer(name, subnetIds, securityGroups, tags, crossZone):
+            var groups: [String] = []
+            for group in securityGroups { groups.append(try await resolve(group)) }
+            let arn: String
+            if let existing = try await elbv2.describeLoadBalancers(names: [name]).first {
+                let existingTags = try await elbv2.describeTags(arns: [existing.arn])[existing.arn] ?? [:]
+                try requireOurs(existingTags.map { Spec.Tag(key: $0.key, value: $0.value) }, spec: spec, what: "load balancer \(name)")
+                arn = existing.arn
+            } else {
+                arn = try await elbv2.createLoadBalancer(name: name, subnetIds: subnetIds, securityGroupIds: groups, tags: tags).arn
+            }
+            try await waitUntilActive(loadBalancerArn: arn, name: name)
+            _ = try await elbv2.modifyLoadBalancerAttributes(arn: arn, attributes: [LiveState.LoadBalancer.crossZoneAttribute: crossZone ? "true" : "false"])
+            return arn
+
+        case let .setSubnets(arn, subnetIds):
+            _ = try await elbv2.setSubnets(loadBalancerArn: arn, subnetIds: subnetIds)
+            return nil
+
+        case let .setSecurityGroups(arn, securityGroups):
+            var groups: [String] = []
+            for group in securityGroups { groups.append(try await resolve(group)) }
+            _ = try await elbv2.setSecurityGroups(loadBalancerArn: arn, securityGroupIds: groups)
+            return nil
+
+        case let .setCrossZone(arn, enabled):
+            _ = try await elbv2.modifyLoadBalancerAttributes(arn: arn, attributes: [LiveState.LoadBalancer.crossZoneAttribute: enabled ? "true" : "false"])
+            return nil
+
+        case let .deleteLoadBalancer(arn):
+            try await ignoringNotFound { try await elbv2.deleteLoadBalancer(arn: arn) }
+            try await waiter.until("load balancer \(arn) to be deleted") {
+                do {
+                    return try await elbv2.describeLoadBalancers(arns: [arn]).isEmpty
+                } catch let error as AWSError where error.isNotFound {
+                    return true
+                }
+            }
+            return nil
+
+        case let .createTargetGroup(name, protocolName, port, vpcId, targetType, tags):
+            if let existing = try await elbv2.describeTargetGroups(names: [name]).first {
+                let existingTags = try await elbv2.describeTags(arns: [existing.arn])[existing.arn] ?? [:]
+                try requireOurs(existingTags.map { Spec.Tag(key: $0.key, value: $0.value) }, spec: spec, what: "target group \(name)")
+                return existing.arn
+            }
+            return try await elbv2.createTargetGroup(name: name, protocol: protocolName, port: port, vpcId: vpcId, targetType: targetType, tags: tags).arn
+
+        case let .deleteTargetGroup(arn):
+            // A listener deleted a moment ago can still hold the group for a short while.
+            try await waiter.until("target group \(arn) to be released by its listener") {
+                do {
+                    try await elbv2.deleteTargetGroup(arn: arn)
+                    return true
+                } catch let error as AWSError where error.isNotFound {
+                    return true
+                } catch let error as AWSError where error.code == "ResourceInUse" {
+                    return false
+                }
+            }
+            return nil
+
+        case let .registerTarget(groupReference, ip, port):
+            let arn = try await resolve(groupReference)
+            try await elbv2.registerTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port)])
+            return ip
+
+        case let .deregisterTarget(arn, ip, port):
+            try await ignoringNotFound { try await elbv2.deregisterTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port)]) }
+            return nil
+
+        case let .createListener(loadBalancerReference, protocolName, port, targetGroupReference, tags):
+            let loadBalancerArn = try await resolve(loadBalancerReference)
+            let targetGroupArn = try await resolve(targetGroupReference)
+            if let existing = try await elbv2.describeListeners(loadBalancerArn: loadBalancerArn).first(where: { $0.port == port }) {
+                if existing.targetGroupArns != [targetGroupArn] || existing.protocol != protocolName {
+                    _ = try await elbv2.modifyListener(arn: existing.arn, port: port, targetGroupArn: targetGroupArn)
+                }
+                return existing.arn
+            }
+            return try await elbv2.createListener(loadBalancerArn: loadBalancerArn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn, tags: tags).arn
+
+        case let .modifyListener(arn, _, port, targetGroupReference):
+            let targetGroupArn = try await resolve(targetGroupReference)
+            _ = try await elbv2.modifyListener(arn: arn, port: port, targetGroupArn: targetGroupArn)
+            return nil
+
+        case let .deleteListener(arn):
+            try await ignoringNotFound { try await elbv2.deleteListener(arn: arn) }
+            return nil
+
+        case let .createEndpointService(loadBalancerReference, acceptanceRequired, clientToken, tags):
+            let loadBalancerArn = try await resolve(loadBalancerReference)
+            let serviceId: String
+            if let existing = try await ec2.describeVpcEndpointServiceConfigurations().first(where: {
+                $0.networkLoadBalancerArns.contains(loadBalancerArn) && $0.serviceState != "Deleting" && $0.serviceState != "Deleted"
+            }) {
+                try requireOurs(existing.tags, spec: spec, what: "endpoint service \(existing.serviceId)")
+                serviceId = existing.serviceId
+            } else {
+                // The NLB's ARN is new each time it is made, so a token that includes it is the same
+                // for retries of this create and never matches a service deleted earlier.
+                let token = String((clientToken + "-" + FNV1a.hex(loadBalancerArn)).prefix(64))
+                serviceId = try await ec2.createVpcEndpointServiceConfiguration(
+                    networkLoadBalancerArns: [loadBalancerArn], acceptanceRequired: acceptanceRequired, tags: tags, clientToken: token
+                ).serviceId
+            }
+            try await waiter.until("endpoint service \(serviceId) to become Available") {
+                let state = try await ec2.describeVpcEndpointServiceConfigurations(ids: [serviceId]).first?.serviceState
+                if state == "Failed" { throw RPLinkError(.aws, "endpoint service \(serviceId) is in state Failed") }
+                return state == "Available"
+            }
+            return serviceId
+
+        case let .modifyEndpointServiceAcceptance(serviceId, acceptanceRequired):
+            try await ec2.modifyVpcEndpointServiceConfiguration(serviceId: serviceId, acceptanceRequired: acceptanceRequired)
+            return nil
+
+        case let .deleteEndpointService(serviceId):
+            try await ignoringNotFound { try await ec2.deleteVpcEndpointServiceConfigurations(ids: [serviceId]) }
+            try await waiter.until("endpoint service \(serviceId) to be deleted") {
+                do {
+                    let state = try await ec2.describeVpcEndpointServiceConfigurations(ids: [serviceId]).first?.serviceState
+                    return state == nil || state == "Deleted"
+                } catch let error as AWSError where error.isNotFound {
+                    return true
+                }
+            }
+            return nil
+
+        case let .addPrincipals(serviceReference, principals):
+            let serviceId = try await resolve(serviceReference)
+            try await ec2.modifyVpcEndpointServicePermissions(serviceId: serviceId, add: principals)
+            return nil
+
+        case let .removePrincipals(serviceId, principals):
+            try await ignoringNotFound { try await ec2.modifyVpcEndpointServicePermissions(serviceId: serviceId, remove: principals) }
+            return nil
+
+        case let .tagResource(service, resourceId, tags):
+            switch service {
+            case .ec2: try await ec2.createTags(resourceIds: [resourceId], tags: tags)
+            case .elbv2: try await elbv2.addTags(arns: [resourceId], tags: tags)
+            }
+            return nil
+        }
+    }
+
+    func waitUntilActive(loadBalancerArn arn: String, name: String) async throws {
+        try await waiter.until("load balancer \(name) to become active") {
+            let state = try await elbv2.describeLoadBalancers(arns: [arn]).first?.state
+            if state == "failed" { throw RPLinkError(.aws, "load balancer \(name) failed to provision") }
+            return state == "active"
+        }
+    }
+
+    /// An object found under our name during a create must carry this stack's tag to be taken over.
+    func requireOurs(_ tags: [Spec.Tag], spec: Spec, what: String) throws {
+        let stack = tags.first { $0.key == StackConventions.stackTagKey }?.value
+        guard stack == spec.name else {
+            throw RPLinkError(.notOurs, "stack \(spec.name): \(what) appeared since the plan was made and is not tagged \(StackConventions.stackTagKey)=\(spec.name); run plan again (with --adopt to take it over)")
+        }
+    }
+
+    func ignoringNotFound(_ call: () async throws -> Void) async throws {
+        do {
+            try await call()
+        } catch let error as AWSError where error.isNotFound {
+            return
+        }
+    }
+}
