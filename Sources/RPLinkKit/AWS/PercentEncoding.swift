@@ -1,14 +1,16 @@
 /// RFC 3986 percent-encoding as SigV4 and the Query API need it: only the unreserved
 /// characters `A-Z a-z 0-9 - _ . ~` stay as they are, everything else is `%XX` of its
-/// UTF-8 bytes (uppercase hex), space included (`%20`, never `+`).
+/// UTF-8 bytes (uppercase hex). Space is `%20`, except in a form body (`spaceAsPlus`).
 enum PercentEncoding {
-    static func encode(_ text: String, keepingSlash: Bool = false) -> String {
+    static func encode(_ text: String, keepingSlash: Bool = false, spaceAsPlus: Bool = false) -> String {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
             if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
                 out.append(byte)
+            } else if spaceAsPlus && byte == UInt8(ascii: " ") {
+                out.append(UInt8(ascii: "+"))
             } else {
                 out.append(UInt8(ascii: "%"))
                 out.append(hexDigits[Int(byte >> 4)])

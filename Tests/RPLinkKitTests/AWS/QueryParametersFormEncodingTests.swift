@@ -11,7 +11,8 @@ struct QueryParametersFormEncodingTests {
     }
 
     @Test(arguments: [
-        ("a b", "a%20b"),
+        ("a b", "a+b"),
+        ("a+b", "a%2Bb"),
         ("x&Action=DeleteVpc", "x%26Action%3DDeleteVpc"),
         ("arn:aws:iam::123456789012:root", "arn%3Aaws%3Aiam%3A%3A123456789012%3Aroot"),
         ("10.0.0.0/16", "10.0.0.0%2F16"),
@@ -20,7 +21,7 @@ struct QueryParametersFormEncodingTests {
         ("é", "%C3%A9"),
         ("", ""),
     ])
-    func valuesArePercentEncodedPerRFC3986(value: String, encoded: String) {
+    func valuesArePercentEncodedLeavingOnlyUnreservedCharacters(value: String, encoded: String) {
         let params = QueryParameters([("Value", value)])
         #expect(params.formEncodedBody(action: "A", version: "1") == "Action=A&Version=1&Value=\(encoded)")
     }
@@ -37,5 +38,11 @@ struct QueryParametersFormEncodingTests {
     @Test func injectedNameIsEncodedToo() {
         let params = QueryParameters([("X&Action", "Y")])
         #expect(params.formEncodedBody(action: "A", version: "1") == "Action=A&Version=1&X%26Action=Y")
+    }
+
+    @Test func bodyIsByteForByteWhatBotocoreSends() {
+        // Python's urlencode, which botocore uses for Query API bodies, gives this for the same value.
+        let params = QueryParameters([("V", "a b&c=d+e/f~g*h'(é)!")])
+        #expect(params.formEncodedBody(action: "A", version: "1") == "Action=A&Version=1&V=a+b%26c%3Dd%2Be%2Ff~g%2Ah%27%28%C3%A9%29%21")
     }
 }
