@@ -66,6 +66,9 @@ public final class URLSessionTransport: HTTPTransport {
     ///   - requestTimeout: the longest wait for any bytes of a response (URLSession's request timeout).
     ///   - resourceTimeout: the longest a whole request may take, connection included.
     public init(requestTimeout: TimeInterval = 30, resourceTimeout: TimeInterval = 120) {
+        // Whole seconds, at least one: Linux's URLSession truncates a fraction, and 0 times out at once.
+        let requestTimeout = max(1, requestTimeout.rounded(.up))
+        let resourceTimeout = max(requestTimeout, resourceTimeout.rounded(.up))
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = requestTimeout
         configuration.timeoutIntervalForResource = resourceTimeout

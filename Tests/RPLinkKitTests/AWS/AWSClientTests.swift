@@ -161,6 +161,22 @@ struct AWSClientTests {
         #expect(sleeps.delays == [1, 2])
     }
 
+    @Test func silentServerTimesOutAndIsRetried() async throws {
+        let (descriptor, port) = try Self.loopbackSocket(listening: true)
+        defer { close(descriptor) }
+        let endpoint = try #require(URL(string: "http://127.0.0.1:\(port)"))
+        let sleeps = SleepRecorder()
+        let log = AWSCallLog()
+        let client = AWSTestSamples.client(URLSessionTransport(requestTimeout: 0.3), maxAttempts: 2, sleeps: sleeps, callLog: log, endpoint: endpoint)
+        let error = await #expect(throws: RPLinkError.self) { try await client.call(.ec2, "DescribeVpcs", QueryParameters()) }
+        #expect((error?.cause as? URLError)?.code == .timedOut)
+        #expect(error?.message.contains("timed out") == true)
+        #expect(log.records.count == 2)
+        // A sub-second timeout is rounded up to 1 s; Linux's URLSession would otherwise fail at once.
+        #expect(log.records.allSatisfy { $0.duration >= 0.9 && $0.duration < 5 })
+        #expect(sleeps.delays == [1])
+    }
+
     @Test func missingEndpointIsAConfigurationError() async {
         let client = AWSClient(region: "us-east-1", endpoints: [:], credentials: StaticCredentialsProvider(AWSTestSamples.credentials),
                                transport: FakeHTTPTransport([]))
@@ -194,13 +210,19 @@ struct AWSClientTests {
 
     /// A loopback port nobody listens on: bound to learn a free number, then closed.
     static func closedLoopbackPort() throws -> Int {
+        let (descriptor, port) = try loopbackSocket(listening: false)
+        close(descriptor)
+        return port
+    }
+
+    /// A socket bound to a free loopback port; when listening, connections are queued but never answered.
+    static func loopbackSocket(listening: Bool) throws -> (descriptor: Int32, port: Int) {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
         let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         try #require(descriptor >= 0)
-        defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -214,7 +236,8 @@ struct AWSClientTests {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         try #require(named == 0)
-        return Int(UInt16(bigEndian: address.sin_port))
+        if listening { try #require(listen(descriptor, 8) == 0) }
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 
