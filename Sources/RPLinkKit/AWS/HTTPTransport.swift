@@ -14,7 +14,7 @@ public struct HTTPHeader: Sendable, Equatable {
     }
 }
 
-public struct HTTPRequest: Sendable, Equatable {
+public struct HTTPRequest: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public var method: String
     public var url: URL
     public var headers: [HTTPHeader]
@@ -31,6 +31,19 @@ public struct HTTPRequest: Sendable, Equatable {
     public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
+
+    /// Headers whose values are credentials and must never be printed.
+    static let secretHeaders: Set<String> = ["authorization", "x-amz-security-token"]
+
+    /// Method, URL and headers, with the signature and session token redacted and the body left out.
+    public var description: String {
+        let shown = headers.map { header in
+            Self.secretHeaders.contains(header.name.lowercased()) ? "\(header.name): <redacted>" : "\(header.name): \(header.value)"
+        }
+        return "\(method) \(url.absoluteString) [\(shown.joined(separator: ", "))] (\(body.count) body bytes)"
+    }
+
+    public var debugDescription: String { description }
 }
 
 public struct HTTPResponse: Sendable, Equatable {
