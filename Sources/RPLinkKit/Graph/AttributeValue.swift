@@ -1,3 +1,5 @@
+import Foundation
+
 /// A typed attribute value of a desired or live resource, as plans show and compare them.
 public indirect enum AttributeValue: Sendable, Equatable, Codable, CustomStringConvertible {
     case string(String)
@@ -17,7 +19,7 @@ public indirect enum AttributeValue: Sendable, Equatable, Codable, CustomStringC
     /// The value as plans print it: strings quoted, lists in brackets.
     public var description: String {
         switch self {
-        case .string(let value): "\"\(value)\""
+        case .string(let value): "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\""
         case .int(let value): String(value)
         case .bool(let value): String(value)
         case .list(let values): "[" + values.map(\.description).joined(separator: ", ") + "]"

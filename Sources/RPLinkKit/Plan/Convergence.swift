@@ -163,7 +163,11 @@ struct Convergence {
 
     private mutating func planLoadBalancer(group: Fate) -> Fate {
         let address = ResourceAddress.loadBalancer
-        guard let groupReference = group.reference(.securityGroup), let resource = desired(address) else { return .blocked }
+        guard let groupReference = group.reference(.securityGroup), let resource = desired(address) else {
+            // Still report a load balancer we may not touch, so one plan lists every refusal.
+            if let loadBalancer = live.loadBalancer { _ = builder.claim(address, tags: loadBalancer.tags, what: "the load balancer \(loadBalancer.name)") }
+            return .blocked
+        }
         let subnets = spec.producer.subnets.map(\.subnetId).sorted()
         let create = StepOperation.createLoadBalancer(
             name: spec.loadBalancer.name, subnetIds: subnets, securityGroups: [groupReference],

@@ -48,6 +48,10 @@ struct PlanBuilder {
         }
     }
 
+    static let kindOrder: [ResourceAddress.Kind] = [
+        .securityGroup, .securityGroupRule, .loadBalancer, .targetGroup, .target, .listener, .endpointService, .endpointServicePrincipal,
+    ]
+
     /// The plan, with step ids, dependencies and a deterministic order.
     func build() -> StackPlan {
         let steps = Self.wire(drafts)
@@ -63,9 +67,11 @@ struct PlanBuilder {
             errors.append(PlanMessage(.error, stack: spec.name, subject: nil, "internal error ordering the plan: \(error)"))
             ordered = steps
         }
-        let actionOrder = Dictionary(ordered.enumerated().map { ($1.address, $0) }, uniquingKeysWith: { first, _ in first })
+        // People read actions in the resource table's order, not in execution order.
         let sortedActions = actions.enumerated().sorted { lhs, rhs in
-            let left = actionOrder[lhs.element.address] ?? Int.max, right = actionOrder[rhs.element.address] ?? Int.max
+            let left = lhs.element.address, right = rhs.element.address
+            let leftRank = Self.kindOrder.firstIndex(of: left.kind) ?? 0, rightRank = Self.kindOrder.firstIndex(of: right.kind) ?? 0
+            if leftRank != rightRank { return leftRank < rightRank }
             return left != right ? left < right : lhs.offset < rhs.offset
         }.map(\.element)
         return StackPlan(
