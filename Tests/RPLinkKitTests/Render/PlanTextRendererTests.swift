@@ -19,14 +19,22 @@ import Testing
     /// Several changes at once: a replacement with its fallout, a changed target, a stray
     /// principal that goes with the old service, a warning and a note.
     static var mixedPlan: StackPlan {
+        Planner.plan(spec: mixedPlanSpec, live: mixedPlanLive)
+    }
+
+    static var mixedPlanSpec: Spec {
         var spec = SeedStack.spec
         spec.database.writerIP = "10.1.0.1"
+        return spec
+    }
+
+    static var mixedPlanLive: LiveState {
         var live = SeedStack.converged()
         live.loadBalancer?.attributes = [:]
         live.securityGroupRules[0].description = "added by hand"
         live.loadBalancer?.subnetIds.append("subnet-0old")
         live.allowedPrincipals.append("arn:aws:iam::999999999999:root")
-        return Planner.plan(spec: spec, live: live)
+        return live
     }
 
     @Test func seedCreatedFromEmptyMatchesGolden() throws {
