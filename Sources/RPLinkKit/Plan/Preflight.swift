@@ -1,0 +1,69 @@
+/// Read-only checks of the spec against the live account, made before any change (DESIGN.md
+/// section 3). Errors stop an apply; warnings are shown and let it go on.
+public enum Preflight {
+    public static func check(spec: Spec, live: LiveState) -> [PlanMessage] {
+        var messages: [PlanMessage] = []
+        func error(_ subject: String, _ text: String) { messages.append(PlanMessage(.error, stack: spec.name, subject: subject, text)) }
+        func warning(_ subject: String, _ text: String) { messages.append(PlanMessage(.warning, stack: spec.name, subject: subject, text)) }
+
+        let vpcId = spec.producer.vpcId
+        guard let vpc = live.vpc else {
+            error(vpcId, "the VPC \(vpcId) does not exist in account \(live.accountId), region \(spec.region)")
+            return messages
+        }
+        let liveSubnets = Dictionary(live.subnets.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for subnet in spec.producer.subnets {
+            guard let found = liveSubnets[subnet.subnetId], !live.missingSubnetIds.contains(subnet.subnetId) else {
+                error(subnet.subnetId, "the subnet \(subnet.subnetId) does not exist")
+                continue
+            }
+            if found.vpcId != vpcId {
+                error(subnet.subnetId, "the subnet \(subnet.subnetId) is in \(found.vpcId), not in the spec's VPC \(vpcId)")
+            }
+            if found.azId != subnet.azId {
+                error(subnet.subnetId, "the subnet \(subnet.subnetId) is in AZ id \(found.azId), but the spec says \(subnet.azId) (AZ names differ between accounts, AZ ids do not)")
+            }
+        }
+        if let referencedId = spec.producer.securityGroupId {
+            if let group = live.referencedSecurityGroup {
+                if group.vpcId != vpcId {
+                    error(referencedId, "the security group \(referencedId) is in \(group.vpcId), not in the spec's VPC \(vpcId)")
+                }
+            } else {
+                error(referencedId, "the security group \(referencedId) does not exist")
+            }
+        }
+        let writer = spec.database.writerIP
+        if let address = IPv4.parse(writer), !vpc.cidrBlocks.contains(where: { IPv4.cidr($0, contains: address) }) {
+            warning("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(vpc.cidrBlocks.joined(separator: ", "))): IP targets outside the VPC need routing")
+        }
+        let producerAZs = Set(spec.producer.subnets.map(\.azId))
+        for azId in spec.consumer.azIds where !producerAZs.contains(azId) {
+            error("consumer.az_ids", "the consumer's AZ id \(azId) has no producer subnet")
+        }
+        return messages
+    }
+}
+
+/// Just enough IPv4 arithmetic for preflight; the spec validator has already checked the syntax.
+enum IPv4 {
+    static func parse(_ text: String) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard let octet = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(octet)
+        }
+        return value
+    }
+
+    static func cidr(_ cidr: String, contains address: UInt32) -> Bool {
+        let parts = cidr.split(separator: "/")
+        guard parts.count == 2, let base = parse(String(parts[0])), let length = Int(parts[1]), (0...32).contains(length) else {
+            return false
+        }
+        let mask: UInt32 = length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+        return base & mask == address & mask
+    }
+}

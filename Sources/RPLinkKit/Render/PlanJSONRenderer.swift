@@ -1,0 +1,53 @@
+import Foundation
+
+/// Renders plans as the machine-readable document of DESIGN.md section 4, keys sorted so the
+/// output is byte-stable.
+public enum PlanJSONRenderer {
+    public static let formatVersion = "1.0"
+
+    public static func render(_ plans: [StackPlan]) throws -> String {
+        let document: [String: Any] = [
+            "format_version": formatVersion,
+            "stacks": plans.map(stackObject),
+        ]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    static func stackObject(_ plan: StackPlan) -> [String: Any] {
+        let summary = plan.summary
+        return [
+            "name": plan.stack,
+            "region": plan.region,
+            "account_id": plan.accountId,
+            "actions": plan.actions.map { action -> [String: Any] in
+                [
+                    "address": action.address.description,
+                    "action": action.action.rawValue,
+                    "reason": action.reason,
+                    "before": action.before.map(object) ?? NSNull(),
+                    "after": action.after.map(object) ?? NSNull(),
+                ]
+            },
+            "summary": ["create": summary.create, "update": summary.update, "replace": summary.replace, "delete": summary.delete],
+            "errors": plan.errors.map(\.description),
+            "warnings": plan.warnings.map(\.description),
+            "notes": plan.notes.map(\.description),
+        ]
+    }
+
+    static func object(_ attributes: [Attribute]) -> [String: Any] {
+        Dictionary(attributes.map { ($0.name, json($0.value)) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    static func json(_ value: AttributeValue) -> Any {
+        switch value {
+        case .string(let text): text
+        case .int(let number): number
+        case .bool(let flag): flag
+        case .list(let values): values.map(json)
+        case .object(let attributes): object(attributes)
+        case .unknown: "(known after apply)"
+        }
+    }
+}

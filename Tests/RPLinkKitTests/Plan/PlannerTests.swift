@@ -1,0 +1,301 @@
+import Testing
+@testable import RPLinkKit
+
+/// The resource table of DESIGN.md section 3, row by row: create, no-op, update, replace, delete.
+@Suite struct PlannerTests {
+    let spec = SeedStack.spec
+    let rule = ResourceAddress.securityGroupRule(cidr: "10.0.1.0/24")
+    let writer = ResourceAddress.target(ip: "10.0.0.1")
+    let root = ResourceAddress.principal(SeedStack.root)
+
+    @Test func emptyAccountCreatesEveryResource() {
+        let plan = Planner.plan(spec: spec, live: SeedStack.empty)
+        #expect(plan.errors.isEmpty)
+        #expect(Set(plan.actions.map(\.address)) == Set([.securityGroup, rule, .loadBalancer, .targetGroup, writer, .listener, .endpointService, root]))
+        #expect(plan.actions.allSatisfy { $0.action == .create })
+        #expect(plan.summary == .init(create: 8))
+        #expect(plan.operationNames.sorted() == [
+            "addPrincipals", "authorizeIngress", "createEndpointService", "createListener", "createLoadBalancer",
+            "createSecurityGroup", "createTargetGroup", "registerTarget",
+        ])
+    }
+
+    @Test func createStepsReferenceEarlierCreatesSymbolically() throws {
+        let plan = Planner.plan(spec: spec, live: SeedStack.empty)
+        let loadBalancer = try #require(plan.steps.first { $0.operation.name == "createLoadBalancer" })
+        guard case .createLoadBalancer(let name, let subnets, let groups, let tags, let crossZone) = loadBalancer.operation else {
+            Issue.record("not a load balancer create")
+            return
+        }
+        #expect(name == "pl-nlb")
+        #expect(subnets == ["subnet-0c0ffee", "subnet-0cafed00d", "subnet-0cafef00d"])
+        #expect(groups == [.ref(.securityGroup)])
+        #expect(tags.contains(.init(key: "rplink:resource", value: "load_balancer.nlb")))
+        #expect(crossZone)
+        #expect(loadBalancer.dependsOn == ["security_group.nlb:createSecurityGroup"])
+        let listener = try #require(plan.steps.first { $0.address == .listener })
+        #expect(listener.operation == .createListener(loadBalancer: .ref(.loadBalancer), protocolName: "TCP", port: 3306,
+                                                       targetGroup: .ref(.targetGroup), tags: SeedStack.tags(.listener)))
+        #expect(listener.dependsOn == ["load_balancer.nlb:createLoadBalancer", "target_group.writer:createTargetGroup"])
+        let service = try #require(plan.steps.first { $0.address == .endpointService })
+        guard case .createEndpointService(let reference, let acceptance, let token, _) = service.operation else {
+            Issue.record("not a service create")
+            return
+        }
+        #expect(reference == .ref(.loadBalancer))
+        #expect(!acceptance)
+        #expect(token.hasPrefix("rplink-planetscale-import-") && token.count <= 64)
+        #expect(plan.notes.contains { $0.message.contains("send the endpoint service id") })
+    }
+
+    @Test func clientTokenIsStableAcrossPlans() {
+        let first = Planner.plan(spec: spec, live: SeedStack.empty).steps.first { $0.address == .endpointService }
+        let second = Planner.plan(spec: spec, live: SeedStack.empty).steps.first { $0.address == .endpointService }
+        #expect(first == second)
+    }
+
+    @Test func convergedStateIsANoOp() {
+        let plan = Planner.plan(spec: spec, live: SeedStack.converged())
+        #expect(plan.actions.isEmpty)
+        #expect(plan.steps.isEmpty)
+        #expect(plan.errors.isEmpty)
+        #expect(!plan.hasChanges)
+    }
+
+    @Test func convergedWithReferencedGroupIsANoOp() {
+        var spec = spec
+        spec.producer.securityGroupId = "sg-0f00"
+        #expect(Planner.plan(spec: spec, live: SeedStack.converged(spec)).actions.isEmpty)
+    }
+
+    // MARK: security group rules
+
+    @Test func ruleDescriptionIsUpdatedInPlace() throws {
+        var live = SeedStack.converged()
+        live.securityGroupRules[0].description = "hand written"
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: rule))
+        #expect(action.action == .update)
+        #expect(action.changes.map(\.name) == ["description"])
+        #expect(plan.operationNames == ["modifyRuleDescription"])
+    }
+
+    @Test func rulePortChangeRevokesThenAuthorizes() throws {
+        var spec = spec
+        spec.database.port = 3307
+        var live = SeedStack.converged()
+        live.loadBalancer = nil
+        live.targetGroup = nil
+        live.listeners = []
+        live.targets = []
+        live.endpointServices = []
+        live.allowedPrincipals = []
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: rule))
+        #expect(action.action == .replace)
+        #expect(action.changes.filter(\.forcesReplacement).map(\.name) == ["from_port", "to_port"])
+        let revoke = try #require(plan.stepIndex("revokeIngress", rule))
+        let authorize = try #require(plan.stepIndex("authorizeIngress", rule))
+        #expect(revoke < authorize)
+        #expect(plan.steps[authorize].dependsOn.contains(plan.steps[revoke].id))
+    }
+
+    @Test func ruleForARemovedCIDRIsDeletedOnlyWhenTagged() {
+        var spec = spec
+        spec.consumer.cidrBlocks = ["10.0.2.0/24"]
+        var live = SeedStack.converged()
+        live.securityGroupRules.append(.init(id: "sgr-handmade", groupId: SeedStack.securityGroupId, ipProtocol: "tcp",
+                                             fromPort: 22, toPort: 22, cidrIPv4: "192.168.0.0/16"))
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .securityGroupRule(cidr: "10.0.2.0/24")) == .create)
+        #expect(plan.kind(of: rule) == .delete)
+        #expect(plan.action(for: .securityGroupRule(cidr: "192.168.0.0/16")) == nil)
+        #expect(plan.steps.contains { $0.operation == .revokeIngress(groupId: SeedStack.securityGroupId, ruleId: "sgr-00000000000000000") })
+        #expect(!plan.steps.contains { $0.operation == .revokeIngress(groupId: SeedStack.securityGroupId, ruleId: "sgr-handmade") })
+    }
+
+    // MARK: load balancer
+
+    @Test func addedSubnetIsSetInPlace() throws {
+        var live = SeedStack.converged()
+        live.loadBalancer?.subnetIds.removeLast()
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: .loadBalancer))
+        #expect(action.action == .update)
+        #expect(plan.steps.map(\.operation) == [.setSubnets(loadBalancerArn: SeedStack.loadBalancerArn, subnetIds: ["subnet-0c0ffee", "subnet-0cafed00d", "subnet-0cafef00d"])])
+    }
+
+    @Test func removedSubnetReplacesTheLoadBalancerWithListenerAndService() throws {
+        var live = SeedStack.converged()
+        live.loadBalancer?.subnetIds.append("subnet-0old")
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: .loadBalancer))
+        #expect(action.action == .replace)
+        #expect(action.changes.first { $0.name == "subnets" }?.forcesReplacement == true)
+        #expect(action.reason.contains("subnet"))
+        #expect(plan.kind(of: .listener) == .replace)
+        #expect(plan.kind(of: .endpointService) == .replace)
+        #expect(plan.kind(of: root) == .replace)
+        #expect(plan.kind(of: .targetGroup) == nil)
+        let note = try #require(plan.notes.first { $0.subject == "endpoint_service.main" })
+        #expect(note.message.contains("id changes"))
+        #expect(note.message.contains(SeedStack.serviceId))
+        #expect(note.message.contains("sent to the consumer again"))
+        // The service goes before its NLB; the new NLB comes after the old one is gone.
+        let deleteService = try #require(plan.stepIndex("deleteEndpointService", .endpointService))
+        let deleteListener = try #require(plan.stepIndex("deleteListener", .listener))
+        let deleteNLB = try #require(plan.stepIndex("deleteLoadBalancer", .loadBalancer))
+        let createNLB = try #require(plan.stepIndex("createLoadBalancer", .loadBalancer))
+        let createService = try #require(plan.stepIndex("createEndpointService", .endpointService))
+        let addPrincipal = try #require(plan.stepIndex("addPrincipals", root))
+        #expect(deleteService < deleteNLB && deleteListener < deleteNLB && deleteNLB < createNLB)
+        #expect(createNLB < createService && createService < addPrincipal)
+        #expect(plan.steps[deleteNLB].dependsOn == [plan.steps[deleteService].id, plan.steps[deleteListener].id].sorted())
+    }
+
+    @Test(arguments: [
+        ([SeedStack.securityGroupId, "sg-0extra"], false),
+        ([], true),
+    ])
+    func securityGroupChangeUpdatesOnlyWhenGroupsBeforeAndAfter(liveGroups: [String], replaces: Bool) throws {
+        var live = SeedStack.converged()
+        live.loadBalancer?.securityGroupIds = liveGroups
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: .loadBalancer))
+        #expect(action.action == (replaces ? .replace : .update))
+        #expect(action.changes.first { $0.name == "security_groups" }?.forcesReplacement == replaces)
+        if !replaces {
+            #expect(plan.steps.map(\.operation) == [.setSecurityGroups(loadBalancerArn: SeedStack.loadBalancerArn, securityGroups: [.id(SeedStack.securityGroupId)])])
+        } else {
+            #expect(action.reason.contains("creation time"))
+        }
+    }
+
+    @Test func crossZoneIsAnAttributeUpdate() throws {
+        var live = SeedStack.converged()
+        live.loadBalancer?.attributes = [:]
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: .loadBalancer))
+        #expect(action.action == .update)
+        #expect(action.changes == [AttributeChange("cross_zone", .bool(false), .bool(true))])
+        #expect(plan.steps.map(\.operation) == [.setCrossZone(loadBalancerArn: SeedStack.loadBalancerArn, enabled: true)])
+    }
+
+    @Test(arguments: ["scheme", "type"])
+    func schemeOrTypeForcesReplacement(attribute: String) throws {
+        var live = SeedStack.converged()
+        if attribute == "scheme" { live.loadBalancer?.scheme = "internet-facing" } else { live.loadBalancer?.type = "application" }
+        let plan = Planner.plan(spec: spec, live: live)
+        let action = try #require(plan.action(for: .loadBalancer))
+        #expect(action.action == .replace)
+        #expect(action.changes.filter(\.forcesReplacement).map(\.name) == [attribute])
+    }
+
+    // MARK: target group, targets, listener
+
+    @Test func targetGroupPortChangeReplacesInFixedNameOrder() throws {
+        var spec = spec
+        spec.database.port = 3307
+        let plan = Planner.plan(spec: spec, live: SeedStack.converged())
+        #expect(plan.kind(of: .targetGroup) == .replace)
+        #expect(plan.action(for: .targetGroup)?.changes.first { $0.name == "port" }?.forcesReplacement == true)
+        #expect(plan.kind(of: .listener) == .replace)
+        let order = try ["deleteListener", "deleteTargetGroup", "createTargetGroup", "createListener"].map { name in
+            try #require(plan.steps.firstIndex { $0.operation.name == name })
+        }
+        #expect(order == order.sorted())
+        let createTargetGroup = plan.steps[order[2]]
+        #expect(createTargetGroup.dependsOn == ["target_group.writer:deleteTargetGroup"])
+        #expect(plan.steps[order[1]].dependsOn == ["listener.db:deleteListener"])
+        #expect(plan.steps[order[3]].dependsOn.contains(createTargetGroup.id))
+        // The NLB stays: the listener is recreated on the live ARN.
+        #expect(plan.kind(of: .loadBalancer) == nil)
+        #expect(plan.steps[order[3]].operation == .createListener(
+            loadBalancer: .id(SeedStack.loadBalancerArn), protocolName: "TCP", port: 3307, targetGroup: .ref(.targetGroup), tags: SeedStack.tags(.listener)))
+    }
+
+    @Test func writerIPChangeRegistersNewAndDeregistersOld() {
+        var spec = spec
+        spec.database.writerIP = "10.0.0.2"
+        let plan = Planner.plan(spec: spec, live: SeedStack.converged())
+        #expect(plan.kind(of: .target(ip: "10.0.0.2")) == .create)
+        #expect(plan.kind(of: writer) == .delete)
+        #expect(plan.steps.map(\.operation).contains(.registerTarget(targetGroup: .id(SeedStack.targetGroupArn), ip: "10.0.0.2", port: 3306)))
+        #expect(plan.steps.map(\.operation).contains(.deregisterTarget(targetGroupArn: SeedStack.targetGroupArn, ip: "10.0.0.1", port: 3306)))
+    }
+
+    @Test func strayTargetIsDeregisteredAndDrainingCountsAsAbsent() {
+        var live = SeedStack.converged()
+        live.targets = [.init(id: "10.0.0.1", port: 3306, state: "draining"), .init(id: "10.0.9.9", port: 3306)]
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: writer) == .create)
+        #expect(plan.kind(of: .target(ip: "10.0.9.9")) == .delete)
+        #expect(plan.action(for: .target(ip: "10.0.9.9"))?.reason.contains("stray") == true)
+    }
+
+    @Test func listenerForwardingElsewhereIsModified() throws {
+        var live = SeedStack.converged()
+        live.listeners[0].targetGroupArn = "arn:other"
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .listener) == .update)
+        #expect(plan.steps.map(\.operation) == [.modifyListener(listenerArn: SeedStack.listenerArn, protocolName: "TCP", port: 3306, targetGroup: .id(SeedStack.targetGroupArn))])
+    }
+
+    @Test func missingListenerIsCreatedOnTheLiveLoadBalancer() {
+        var live = SeedStack.converged()
+        live.listeners = []
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .listener) == .create)
+        #expect(plan.steps.first?.dependsOn == [])
+    }
+
+    // MARK: endpoint service and principals
+
+    @Test func acceptanceIsUpdatedInPlace() {
+        var spec = spec
+        spec.endpointService.acceptanceRequired = true
+        let plan = Planner.plan(spec: spec, live: SeedStack.converged())
+        #expect(plan.kind(of: .endpointService) == .update)
+        #expect(plan.steps.map(\.operation) == [.modifyEndpointServiceAcceptance(serviceId: SeedStack.serviceId, acceptanceRequired: true)])
+        #expect(plan.notes.isEmpty)
+    }
+
+    @Test func strayPrincipalIsRemovedAndNewOneAdded() {
+        var spec = spec
+        spec.consumer.principals = ["arn:aws:iam::123456789012:role/importer"]
+        var live = SeedStack.converged()
+        live.allowedPrincipals.append("arn:aws:iam::999999999999:root")
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .principal("arn:aws:iam::123456789012:role/importer")) == .create)
+        #expect(plan.kind(of: .principal("arn:aws:iam::999999999999:root")) == .delete)
+        #expect(plan.kind(of: root) == nil)
+        #expect(plan.steps.map(\.operation).contains(.removePrincipals(serviceId: SeedStack.serviceId, principals: ["arn:aws:iam::999999999999:root"])))
+        #expect(plan.steps.map(\.operation).contains(.addPrincipals(service: .id(SeedStack.serviceId), principals: ["arn:aws:iam::123456789012:role/importer"])))
+    }
+
+    @Test func strayTaggedServiceIsDeleted() {
+        var live = SeedStack.converged()
+        live.endpointServices.append(.init(id: "vpce-svc-0stray", name: "x", acceptanceRequired: false, loadBalancerArns: ["arn:old"],
+                                           tags: [.init(key: "rplink:stack", value: "planetscale-import")]))
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .strayEndpointService(id: "vpce-svc-0stray")) == .delete)
+        #expect(plan.actions.count == 1)
+    }
+
+    // MARK: owned versus referenced security group
+
+    @Test func switchingToAReferencedGroupDeletesTheOwnedOneAfterTheNLBMoves() throws {
+        var spec = spec
+        spec.producer.securityGroupId = "sg-0f00"
+        var live = SeedStack.converged()
+        live.referencedSecurityGroup = .init(id: "sg-0f00", name: "db", vpcId: "vpc-0f00")
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.kind(of: .securityGroup) == .delete)
+        #expect(plan.kind(of: .loadBalancer) == .update)
+        let move = try #require(plan.stepIndex("setSecurityGroups", .loadBalancer))
+        let delete = try #require(plan.stepIndex("deleteSecurityGroup", .securityGroup))
+        #expect(move < delete)
+        #expect(plan.steps[delete].dependsOn.contains(plan.steps[move].id))
+        #expect(plan.kind(of: rule) == .create)
+    }
+}

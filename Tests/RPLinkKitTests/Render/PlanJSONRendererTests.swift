@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+@Suite struct PlanJSONRendererTests {
+    func parse(_ plans: [StackPlan]) throws -> [String: Any] {
+        let text = try PlanJSONRenderer.render(plans)
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(object as? [String: Any])
+    }
+
+    @Test func documentHasExactlyTheDocumentedShape() throws {
+        let document = try parse([PlanTextRendererTests.mixedPlan])
+        #expect(Set(document.keys) == ["format_version", "stacks"])
+        #expect(document["format_version"] as? String == "1.0")
+        let stacks = try #require(document["stacks"] as? [[String: Any]])
+        let stack = try #require(stacks.first)
+        #expect(Set(stack.keys) == ["name", "region", "account_id", "actions", "summary", "errors", "warnings", "notes"])
+        #expect(stack["name"] as? String == "planetscale-import")
+        #expect(stack["region"] as? String == "us-east-1")
+        #expect(stack["account_id"] as? String == "111122223333")
+        let actions = try #require(stack["actions"] as? [[String: Any]])
+        #expect(!actions.isEmpty)
+        for action in actions {
+            #expect(Set(action.keys) == ["address", "action", "reason", "before", "after"])
+            #expect(["create", "update", "replace", "delete"].contains(action["action"] as? String ?? ""))
+        }
+        let summary = try #require(stack["summary"] as? [String: Int])
+        #expect(summary == ["create": 1, "update": 1, "replace": 4, "delete": 1])
+        #expect((stack["warnings"] as? [String])?.count == 1)
+        #expect((stack["notes"] as? [String])?.isEmpty == false)
+    }
+
+    @Test func createHasNullBeforeAndDeleteHasNullAfter() throws {
+        let document = try parse([PlanTextRendererTests.mixedPlan])
+        let stacks = try #require(document["stacks"] as? [[String: Any]])
+        let actions = try #require(stacks.first?["actions"] as? [[String: Any]])
+        let create = try #require(actions.first { $0["action"] as? String == "create" })
+        #expect(create["before"] is NSNull)
+        let after = try #require(create["after"] as? [String: Any])
+        #expect(after["ip"] as? String == "10.1.0.1")
+        #expect(after["port"] as? Int == 3306)
+        let delete = try #require(actions.first { $0["action"] as? String == "delete" })
+        #expect(delete["after"] is NSNull)
+        #expect(delete["before"] is [String: Any])
+    }
+
+    @Test func outputIsStable() throws {
+        let plan = Planner.plan(spec: SeedStack.spec, live: SeedStack.empty)
+        let first = try PlanJSONRenderer.render([plan])
+        #expect(first == (try PlanJSONRenderer.render([plan])))
+        #expect(first.contains("\"cross_zone\" : true"))
+        let formatPosition = try #require(first.range(of: "\"format_version\""))
+        let stacksPosition = try #require(first.range(of: "\"stacks\""))
+        #expect(formatPosition.lowerBound < stacksPosition.lowerBound)
+    }
+}
