@@ -31,7 +31,7 @@ public struct StepRunner: Sendable {
 
         switch operation {
         case let .createSecurityGroup(name, description, vpcId, tags):
-            let existing = try await ec2.describeSecurityGroups(filters: [.init(name: "group-name", values: [name]), .init(name: "vpc-id", values: [vpcId])])
+            let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [vpcId])])
             if let group = existing.first {
                 try requireOurs(group.tags, spec: spec, what: "security group \(name) (\(group.groupId))")
                 return group.groupId
@@ -55,7 +55,7 @@ public struct StepRunner: Sendable {
         case let .authorizeIngress(groupReference, ipProtocol, fromPort, toPort, cidr, description, tags):
             let groupId = try await resolve(groupReference)
             func existingRule() async throws -> EC2.SecurityGroupRule? {
-                try await ec2.describeSecurityGroupRules(filters: [.init(name: "group-id", values: [groupId])]).first {
+                try await ec2.describeSecurityGroupRules(filters: [.init("group-id", [groupId])]).first {
                     !$0.isEgress && $0.ipProtocol == ipProtocol && $0.fromPort == fromPort && $0.toPort == toPort && $0.cidrIpv4 == cidr
                 }
             }

@@ -48,11 +48,11 @@ public struct LiveStateReader: Sendable {
         let ec2 = ec2, elbv2 = elbv2, sts = sts
 
         async let identity = sts.getCallerIdentity()
-        async let vpcs = vpcIds.isEmpty ? [] : ec2.describeVpcs(filters: [.init(name: "vpc-id", values: vpcIds)])
-        async let subnets = subnetIds.isEmpty ? [] : ec2.describeSubnets(filters: [.init(name: "subnet-id", values: subnetIds)])
-        async let referenced = referencedIds.isEmpty ? [] : ec2.describeSecurityGroups(filters: [.init(name: "group-id", values: referencedIds)])
+        async let vpcs = vpcIds.isEmpty ? [] : ec2.describeVpcs(filters: [.init("vpc-id", vpcIds)])
+        async let subnets = subnetIds.isEmpty ? [] : ec2.describeSubnets(filters: [.init("subnet-id", subnetIds)])
+        async let referenced = referencedIds.isEmpty ? [] : ec2.describeSecurityGroups(filters: [.init("group-id", referencedIds)])
         async let named = ownedNames.isEmpty ? [] : ec2.describeSecurityGroups(filters: [
-            .init(name: "group-name", values: ownedNames), .init(name: "vpc-id", values: vpcIds),
+            .init("group-name", ownedNames), .init("vpc-id", vpcIds),
         ])
         async let loadBalancers = elbv2.describeLoadBalancers(names: unique(specs.map(\.loadBalancer.name)))
         async let targetGroups = elbv2.describeTargetGroups(names: unique(specs.map(\.targetGroup.name)))
@@ -89,7 +89,7 @@ public struct LiveStateReader: Sendable {
             group.addTask { FoundDetails(tags: try await elbv2.describeTags(arns: loadBalancerArns + targetGroupArns)) }
             if !groupIds.isEmpty {
                 group.addTask {
-                    FoundDetails(rules: try await ec2.describeSecurityGroupRules(filters: [.init(name: "group-id", values: groupIds)]))
+                    FoundDetails(rules: try await ec2.describeSecurityGroupRules(filters: [.init("group-id", groupIds)]))
                 }
             }
             for arn in loadBalancerArns {
