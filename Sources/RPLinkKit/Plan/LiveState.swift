@@ -248,4 +248,16 @@ extension LiveState {
     }
 
     public func ownership(of tags: [Spec.Tag]?) -> Ownership { Ownership(tags: tags, stack: stack) }
+
+    /// Ownership of the stack's singleton objects as found; `.absent` for keyed addresses.
+    public func ownership(of address: ResourceAddress) -> Ownership {
+        switch address {
+        case .securityGroup: ownership(of: ownedSecurityGroup?.tags)
+        case .loadBalancer: ownership(of: loadBalancer?.tags)
+        case .targetGroup: ownership(of: targetGroup?.tags)
+        case .listener: ownership(of: listeners.first?.tags)
+        case .endpointService: ownership(of: endpointServices.first?.tags)
+        default: .absent
+        }
+    }
 }

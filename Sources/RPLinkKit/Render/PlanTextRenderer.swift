@@ -40,7 +40,9 @@ public struct PlanTextRenderer: Sendable {
         case .create:
             return (action.after ?? []).map { "\(paint("+", for: .create)) \($0.name): \($0.value)" }
         case .delete:
-            return []
+            // What is deleted, by the ids a person can look up; not every attribute.
+            return (action.before ?? []).filter { ["id", "arn", "name", "ip", "port", "principal"].contains($0.name) }
+                .map { "\(paint("-", for: .delete)) \($0.name): \($0.value)" }
         case .update, .replace:
             return action.changes.map { change in
                 let line: String

@@ -89,3 +89,16 @@ import Testing
         #expect(adopted.steps.map(\.operation) == [.tagResource(service: .ec2, resourceId: "sgr-00000000000000000", tags: SeedStack.tags(.securityGroupRule(cidr: "10.0.1.0/24")))])
     }
 }
+
+@Suite struct OwnershipTests {
+    @Test func ownershipFollowsTheStackTag() {
+        var live = SeedStack.converged()
+        #expect(live.ownership(of: .loadBalancer) == .ours)
+        live.loadBalancer?.tags = []
+        #expect(live.ownership(of: .loadBalancer) == .foreign(otherStack: nil))
+        live.loadBalancer?.tags = [.init(key: "rplink:stack", value: "other")]
+        #expect(live.ownership(of: .loadBalancer) == .foreign(otherStack: "other"))
+        live.loadBalancer = nil
+        #expect(live.ownership(of: .loadBalancer) == .absent)
+    }
+}

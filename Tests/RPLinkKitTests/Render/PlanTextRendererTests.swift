@@ -46,6 +46,11 @@ import Testing
         try expectGolden(PlanTextRenderer().render([Self.mixedPlan]), "mixed.txt")
     }
 
+    @Test func seedDestroyMatchesGolden() throws {
+        let plan = Planner.plan(spec: SeedStack.spec, live: SeedStack.converged(), options: .init(destroy: true))
+        try expectGolden(PlanTextRenderer().render([plan]), "seed-destroy.txt")
+    }
+
     @Test func replacementIsMarkedAndSummarised() {
         let text = PlanTextRenderer().render(Self.mixedPlan)
         #expect(text.contains("  -/+ load_balancer.nlb"))

@@ -1,0 +1,63 @@
+extension Planner {
+    /// Deletes what carries this stack's tag, and nothing else: never the VPC, the subnets,
+    /// a referenced security group or anything untagged.
+    static func planDestroy(into builder: inout PlanBuilder) {
+        let live = builder.live
+        func isOurs(_ tags: [Spec.Tag]) -> Bool { live.ownership(of: tags) == .ours }
+        func untagged(_ address: ResourceAddress, _ what: String) {
+            builder.note(address.description, "\(what) is not tagged \(StackConventions.stackTagKey)=\(builder.spec.name); destroy leaves it alone")
+        }
+        for service in live.endpointServices {
+            guard isOurs(service.tags) else { continue }
+            let address = service.tags.first { $0.key == StackConventions.resourceTagKey }?.value == ResourceAddress.endpointService.description
+                ? ResourceAddress.endpointService : .strayEndpointService(id: service.id)
+            builder.add(
+                PlannedAction(address: address, action: .delete, reason: "tagged with this stack; its allowed principals go with it",
+                              before: Attributes.endpointService(service, principals: live.allowedPrincipals), after: nil),
+                steps: [.deleteEndpointService(serviceId: service.id)])
+        }
+        if let loadBalancer = live.loadBalancer {
+            if isOurs(loadBalancer.tags) {
+                for listener in live.listeners where isOurs(listener.tags) {
+                    builder.add(
+                        PlannedAction(address: .listener, action: .delete, reason: "tagged with this stack",
+                                      before: Attributes.listener(listener, loadBalancerArn: loadBalancer.arn), after: nil),
+                        steps: [.deleteListener(listenerArn: listener.arn)])
+                }
+                builder.add(
+                    PlannedAction(address: .loadBalancer, action: .delete, reason: "tagged with this stack",
+                                  before: Attributes.loadBalancer(loadBalancer), after: nil),
+                    steps: [.deleteLoadBalancer(loadBalancerArn: loadBalancer.arn)])
+            } else {
+                untagged(.loadBalancer, "the load balancer \(loadBalancer.name)")
+            }
+        }
+        if let targetGroup = live.targetGroup {
+            if isOurs(targetGroup.tags) {
+                builder.add(
+                    PlannedAction(address: .targetGroup, action: .delete, reason: "tagged with this stack; its targets go with it",
+                                  before: Attributes.targetGroup(targetGroup), after: nil),
+                    steps: [.deleteTargetGroup(targetGroupArn: targetGroup.arn)])
+            } else {
+                untagged(.targetGroup, "the target group \(targetGroup.name)")
+            }
+        }
+        let ownedGroup = live.ownedSecurityGroup.flatMap { isOurs($0.tags) ? $0 : nil }
+        for rule in live.securityGroupRules where isOurs(rule.tags) && rule.groupId != ownedGroup?.id {
+            builder.add(
+                PlannedAction(address: Attributes.ruleAddress(rule), action: .delete, reason: "tagged with this stack",
+                              before: Attributes.rule(rule), after: nil),
+                steps: [.revokeIngress(groupId: rule.groupId, ruleId: rule.id)])
+        }
+        if let group = live.ownedSecurityGroup {
+            if let ownedGroup {
+                builder.add(
+                    PlannedAction(address: .securityGroup, action: .delete, reason: "tagged with this stack; its rules go with it",
+                                  before: Attributes.securityGroup(ownedGroup), after: nil),
+                    steps: [.deleteSecurityGroup(groupId: ownedGroup.id)])
+            } else {
+                untagged(.securityGroup, "the security group \(group.name) (\(group.id))")
+            }
+        }
+    }
+}
