@@ -311,8 +311,11 @@ struct Convergence {
             targetGroup: targetGroupReference, tags: resource.tags)
         let after = resource.attributes + [Attribute("tags", .tags(resource.tags))]
         let liveArn = live.loadBalancer?.arn ?? ""
-        let candidate = live.listeners.first { $0.port == port }
-            ?? live.listeners.first { isOurs($0.tags) && resourceTag($0.tags) == address.description }
+        // Listeners have no life of their own: whoever owns the NLB owns them. Their tags are
+        // therefore not read (that would cost a third round of calls), only their NLB's.
+        let loadBalancerTags = live.loadBalancer?.tags ?? []
+        let listenersAreOurs = isOurs(loadBalancerTags)
+        let candidate = live.listeners.first { $0.port == port } ?? (listenersAreOurs ? live.listeners.first : nil)
         guard let listener = candidate, loadBalancer != .created else {
             builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: [create])
             return
@@ -327,23 +330,19 @@ struct Convergence {
                         steps: [.deleteListener(listenerArn: listener.arn), create])
             return
         }
-        guard let adopting = builder.claim(address, tags: listener.tags, what: "the listener on port \(listener.port) of \(live.loadBalancer?.name ?? "the load balancer")") else { return }
+        guard let adopting = builder.claim(address, tags: loadBalancerTags, what: "the listener on port \(listener.port) of \(live.loadBalancer?.name ?? "the load balancer")") else { return }
         var changes = Attributes.changes(before: before, after: resource.attributes)
         var steps: [StepOperation] = []
         if !changes.isEmpty {
             steps.append(.modifyListener(listenerArn: listener.arn, protocolName: StackConventions.listenerProtocol, port: port, targetGroup: targetGroupReference))
         }
-        if let tagChange = Attributes.tagChange(live: listener.tags, desired: resource.tags) {
-            changes.append(tagChange)
-            steps.append(.tagResource(service: .elbv2, resourceId: listener.arn, tags: Attributes.missingTags(live: listener.tags, desired: resource.tags)))
-        }
         if !steps.isEmpty {
-            let reason = adopting ? "adopt: tag it and take it over" : changes.map(\.name).joined(separator: ", ") + " differ" + (changes.count == 1 ? "s" : "")
+            let reason = adopting ? "adopt: take it over with its load balancer" : changes.map(\.name).joined(separator: ", ") + " differ" + (changes.count == 1 ? "s" : "")
             builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: changes), steps: steps)
         }
-        for stray in live.listeners where stray.arn != listener.arn && isOurs(stray.tags) {
+        for stray in live.listeners where stray.arn != listener.arn && listenersAreOurs {
             builder.add(PlannedAction(address: ResourceAddress(kind: .listener, name: "stray", key: String(stray.port)), action: .delete,
-                                      reason: "tagged with this stack but not the listener the spec asks for",
+                                      reason: "on this stack's load balancer but not the listener the spec asks for",
                                       before: Attributes.listener(stray, loadBalancerArn: liveArn), after: nil),
                         steps: [.deleteListener(listenerArn: stray.arn)])
         }

@@ -255,7 +255,8 @@ extension LiveState {
         case .securityGroup: ownership(of: ownedSecurityGroup?.tags)
         case .loadBalancer: ownership(of: loadBalancer?.tags)
         case .targetGroup: ownership(of: targetGroup?.tags)
-        case .listener: ownership(of: listeners.first?.tags)
+        // A listener belongs to whoever owns its NLB (listener tags are not read).
+        case .listener: listeners.isEmpty ? .absent : ownership(of: loadBalancer?.tags)
         case .endpointService: ownership(of: endpointServices.first?.tags)
         default: .absent
         }

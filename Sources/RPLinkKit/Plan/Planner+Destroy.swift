@@ -18,9 +18,12 @@ extension Planner {
         }
         if let loadBalancer = live.loadBalancer {
             if isOurs(loadBalancer.tags) {
-                for listener in live.listeners where isOurs(listener.tags) {
+                // Listeners belong to their NLB; they are deleted first so that the target group is free.
+                for listener in live.listeners {
+                    let address = listener.port == builder.spec.database.port
+                        ? ResourceAddress.listener : ResourceAddress(kind: .listener, name: "stray", key: String(listener.port))
                     builder.add(
-                        PlannedAction(address: .listener, action: .delete, reason: "tagged with this stack",
+                        PlannedAction(address: address, action: .delete, reason: "on this stack's load balancer",
                                       before: Attributes.listener(listener, loadBalancerArn: loadBalancer.arn), after: nil),
                         steps: [.deleteListener(listenerArn: listener.arn)])
                 }
