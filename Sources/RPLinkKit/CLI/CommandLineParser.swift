@@ -96,7 +96,8 @@ public enum CommandLineParser {
                 return
             }
             var value = inlineValue
-            if value == nil, let next = rest.first, !(next.hasPrefix("-") && next.count > 1) {
+            // A following option is not a value; `-3` is, so a bad number is reported as such.
+            if value == nil, let next = rest.first, !next.hasPrefix("--"), next != "-h" {
                 value = next
                 rest.removeFirst()
             }
