@@ -1,3 +1,6 @@
+import Foundation
 import RPLinkKit
 
-print("rplink \(RPLink.version)")
+let runner = CommandRunner(console: StandardConsole(), environment: ProcessInfo.processInfo.environment)
+let exitCode = await runner.run(arguments: Array(CommandLine.arguments.dropFirst()))
+exit(exitCode.rawValue)

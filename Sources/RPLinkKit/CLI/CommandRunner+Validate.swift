@@ -1,0 +1,21 @@
+extension CommandRunner {
+    /// `rplink validate`: offline checks only, so it needs no credentials and no network.
+    func validate(_ options: ValidateOptions) throws(RPLinkError) -> ExitCode {
+        let result = try loadSpecs(options.specPaths)
+        for diagnostic in result.diagnostics {
+            console.writeError("\(diagnostic)\n")
+        }
+        if result.hasErrors { return .failure }
+        guard !result.specs.isEmpty else {
+            throw RPLinkError(.invalidSpec, "no spec found in \(options.specPaths.joined(separator: ", "))")
+        }
+        console.writeOutput(Self.validSummary(result.specs) + "\n")
+        return .success
+    }
+
+    /// `Valid: 2 specs (a, b)`.
+    static func validSummary(_ specs: [Spec]) -> String {
+        let noun = specs.count == 1 ? "spec" : "specs"
+        return "Valid: \(specs.count) \(noun) (\(specs.map(\.name).joined(separator: ", ")))"
+    }
+}

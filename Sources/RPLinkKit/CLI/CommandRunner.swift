@@ -1,0 +1,66 @@
+/// Runs an `rplink` command line: parses it, dispatches to the command, and turns every
+/// outcome into text on the console and an exit code. `main.swift` only calls `run(arguments:)`.
+public struct CommandRunner: Sendable {
+    public typealias SpecLoading = @Sendable (_ paths: [String]) throws(RPLinkError) -> SpecLoadResult
+
+    public var console: any Console
+    public var environment: [String: String]
+    /// Injected so the runner's reporting is tested apart from the spec parser.
+    var loadSpecs: SpecLoading
+
+    public init(
+        console: any Console,
+        environment: [String: String],
+        loadSpecs: @escaping SpecLoading = { paths throws(RPLinkError) in try SpecLoader.load(paths: paths) }
+    ) {
+        self.console = console
+        self.environment = environment
+        self.loadSpecs = loadSpecs
+    }
+
+    /// The whole program: `arguments` excludes the executable's own name.
+    public func run(arguments: [String]) async -> ExitCode {
+        let outcome: CommandLineParser.Outcome
+        do {
+            outcome = try CommandLineParser.parse(arguments)
+        } catch {
+            console.writeError(HelpFormatter.usageErrorText(error))
+            return .usage
+        }
+        switch outcome {
+        case .help(let command):
+            console.writeOutput(HelpFormatter.help(for: command))
+            return .success
+        case .version:
+            console.writeOutput("rplink \(RPLink.version)\n")
+            return .success
+        case .run(let invocation):
+            return await run(invocation)
+        }
+    }
+
+    /// Runs a parsed command; every error ends here as `Error: …` on stderr.
+    public func run(_ invocation: Invocation) async -> ExitCode {
+        do {
+            return try await execute(invocation)
+        } catch {
+            console.writeError("Error: \(error)\n")
+            return error.code == .usage ? .usage : .failure
+        }
+    }
+
+    /// Whether this invocation's standard output gets colour.
+    public func useColor(_ options: GlobalOptions) -> Bool {
+        ColorPolicy.useColor(
+            noColorFlag: options.noColor, environment: environment, outputIsTerminal: console.outputIsTerminal)
+    }
+
+    private func execute(_ invocation: Invocation) async throws(RPLinkError) -> ExitCode {
+        switch invocation.command {
+        case .validate(let options):
+            return try validate(options)
+        case .plan, .apply, .destroy, .output:
+            throw RPLinkError(.notImplemented, "'rplink \(invocation.command.name.rawValue)' is not implemented yet")
+        }
+    }
+}
