@@ -1,10 +1,10 @@
 /// A subcommand with the options that only it takes.
 public enum Command: Sendable, Equatable {
-    case validate(ValidateOptions)
-    case plan(PlanOptions)
-    case apply(ApplyOptions)
-    case destroy(DestroyOptions)
-    case output(OutputOptions)
+    case validate(ValidateCommandOptions)
+    case plan(PlanCommandOptions)
+    case apply(ApplyCommandOptions)
+    case destroy(DestroyCommandOptions)
+    case output(OutputCommandOptions)
 
     public var name: CommandName {
         switch self {

@@ -157,19 +157,19 @@ public enum CommandLineParser {
         let flags = scan.flags
         switch name {
         case .validate:
-            return .validate(ValidateOptions(specPaths: paths))
+            return .validate(ValidateCommandOptions(specPaths: paths))
         case .plan:
-            return .plan(PlanOptions(
+            return .plan(PlanCommandOptions(
                 specPaths: paths, json: flags.contains("json"), outFile: scan.values["out"],
                 detailedExitCode: flags.contains("detailed-exitcode"), destroy: flags.contains("destroy"),
                 adopt: flags.contains("adopt")))
         case .apply:
-            return .apply(ApplyOptions(
+            return .apply(ApplyCommandOptions(
                 paths: paths, autoApprove: flags.contains("auto-approve"), adopt: flags.contains("adopt")))
         case .destroy:
-            return .destroy(DestroyOptions(specPaths: paths, autoApprove: flags.contains("auto-approve")))
+            return .destroy(DestroyCommandOptions(specPaths: paths, autoApprove: flags.contains("auto-approve")))
         case .output:
-            return .output(OutputOptions(specPaths: paths, json: flags.contains("json")))
+            return .output(OutputCommandOptions(specPaths: paths, json: flags.contains("json")))
         }
     }
 }

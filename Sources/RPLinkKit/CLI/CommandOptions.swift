@@ -2,13 +2,13 @@
 public let defaultSpecPath = "rplink.yaml"
 
 /// `rplink validate [SPEC...]`
-public struct ValidateOptions: Sendable, Equatable {
+public struct ValidateCommandOptions: Sendable, Equatable {
     public var specPaths: [String]
     public init(specPaths: [String] = [defaultSpecPath]) { self.specPaths = specPaths }
 }
 
 /// `rplink plan [SPEC...] [--json] [--out FILE] [--detailed-exitcode] [--destroy] [--adopt]`
-public struct PlanOptions: Sendable, Equatable {
+public struct PlanCommandOptions: Sendable, Equatable {
     public var specPaths: [String]
     /// Print the plan as JSON on stdout instead of text.
     public var json: Bool
@@ -35,7 +35,7 @@ public struct PlanOptions: Sendable, Equatable {
 }
 
 /// `rplink apply [SPEC...|PLANFILE] [--auto-approve] [--adopt]`
-public struct ApplyOptions: Sendable, Equatable {
+public struct ApplyCommandOptions: Sendable, Equatable {
     /// Spec files or folders, or the single plan file written by `plan --out`;
     /// which one it is can only be told by reading it, so the runner decides.
     public var paths: [String]
@@ -50,7 +50,7 @@ public struct ApplyOptions: Sendable, Equatable {
 }
 
 /// `rplink destroy [SPEC...] [--auto-approve]`
-public struct DestroyOptions: Sendable, Equatable {
+public struct DestroyCommandOptions: Sendable, Equatable {
     public var specPaths: [String]
     public var autoApprove: Bool
 
@@ -61,7 +61,7 @@ public struct DestroyOptions: Sendable, Equatable {
 }
 
 /// `rplink output [SPEC...] [--json]`
-public struct OutputOptions: Sendable, Equatable {
+public struct OutputCommandOptions: Sendable, Equatable {
     public var specPaths: [String]
     public var json: Bool
 

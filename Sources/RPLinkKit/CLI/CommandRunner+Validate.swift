@@ -1,6 +1,6 @@
 extension CommandRunner {
     /// `rplink validate`: offline checks only, so it needs no credentials and no network.
-    func validate(_ options: ValidateOptions) throws(RPLinkError) -> ExitCode {
+    func validate(_ options: ValidateCommandOptions) throws(RPLinkError) -> ExitCode {
         let result = try loadSpecs(options.specPaths)
         for diagnostic in result.diagnostics {
             console.writeError("\(diagnostic)\n")

@@ -20,27 +20,27 @@ import Testing
     }
 
     @Test func specDefaultsToRplinkYamlInTheCurrentFolder() throws {
-        #expect(try invocation(["validate"]).command == .validate(ValidateOptions(specPaths: ["rplink.yaml"])))
-        #expect(try invocation(["destroy"]).command == .destroy(DestroyOptions(specPaths: ["rplink.yaml"])))
+        #expect(try invocation(["validate"]).command == .validate(ValidateCommandOptions(specPaths: ["rplink.yaml"])))
+        #expect(try invocation(["destroy"]).command == .destroy(DestroyCommandOptions(specPaths: ["rplink.yaml"])))
     }
 
     @Test func planTakesEveryOneOfItsOptions() throws {
         let parsed = try invocation(["plan", "a.yaml", "specs/", "--json", "--out", "plan.json",
                                      "--detailed-exitcode", "--destroy", "--adopt"])
-        #expect(parsed.command == .plan(PlanOptions(
+        #expect(parsed.command == .plan(PlanCommandOptions(
             specPaths: ["a.yaml", "specs/"], json: true, outFile: "plan.json",
             detailedExitCode: true, destroy: true, adopt: true)))
     }
 
     @Test func applyTakesAPlanFileOrSpecsAndItsFlags() throws {
         #expect(try invocation(["apply", "saved.plan", "--auto-approve"]).command
-            == .apply(ApplyOptions(paths: ["saved.plan"], autoApprove: true)))
+            == .apply(ApplyCommandOptions(paths: ["saved.plan"], autoApprove: true)))
         #expect(try invocation(["apply", "--adopt"]).command
-            == .apply(ApplyOptions(paths: ["rplink.yaml"], adopt: true)))
+            == .apply(ApplyCommandOptions(paths: ["rplink.yaml"], adopt: true)))
     }
 
     @Test func outputTakesJSON() throws {
-        #expect(try invocation(["output", "--json"]).command == .output(OutputOptions(json: true)))
+        #expect(try invocation(["output", "--json"]).command == .output(OutputCommandOptions(json: true)))
     }
 
     @Test func globalOptionsAreReadBeforeAndAfterTheCommand() throws {
@@ -58,11 +58,11 @@ import Testing
 
     @Test func doubleDashEndsOptions() throws {
         #expect(try invocation(["validate", "--", "--json", "-h"]).command
-            == .validate(ValidateOptions(specPaths: ["--json", "-h"])))
+            == .validate(ValidateCommandOptions(specPaths: ["--json", "-h"])))
     }
 
     @Test func aLaterValueOfTheSameOptionWins() throws {
-        #expect(try invocation(["plan", "--out", "a", "--out=b"]).command == .plan(PlanOptions(outFile: "b")))
+        #expect(try invocation(["plan", "--out", "a", "--out=b"]).command == .plan(PlanCommandOptions(outFile: "b")))
     }
 
     @Test(arguments: [
