@@ -3,7 +3,7 @@ import Testing
 @testable import RPLinkKit
 
 /// A QueryAPI that records each call and answers with canned XML; the source credentials it was built with are kept.
-final class RecordingQueryAPI: QueryAPI, @unchecked Sendable {
+final class RecordingSTSAPI: QueryAPI, @unchecked Sendable {
     struct Call {
         var service: AWSService
         var action: String
@@ -33,13 +33,13 @@ final class RecordingQueryAPI: QueryAPI, @unchecked Sendable {
 /// Every STS client the provider under test asked for, in order.
 final class STSFactory: @unchecked Sendable {
     private let lock = NSLock()
-    private var made: [RecordingQueryAPI] = []
+    private var made: [RecordingSTSAPI] = []
 
-    var clients: [RecordingQueryAPI] { lock.withLock { made } }
+    var clients: [RecordingSTSAPI] { lock.withLock { made } }
 
     var make: @Sendable ((any CredentialsProvider)?) -> any QueryAPI {
         { provider in
-            let api = RecordingQueryAPI(signingProvider: provider) { action in STSResponses.credentials(action: action) }
+            let api = RecordingSTSAPI(signingProvider: provider) { action in STSResponses.credentials(action: action) }
             self.lock.withLock { self.made.append(api) }
             return api
         }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct STSTests {
     @Test func getCallerIdentityReadsAccountArnAndUserId() async throws {
-        let api = RecordingQueryAPI(signingProvider: nil) { _ in
+        let api = RecordingSTSAPI(signingProvider: nil) { _ in
             XMLNode(name: "GetCallerIdentityResponse", children: [
                 XMLNode(name: "GetCallerIdentityResult", children: [
                     XMLNode(name: "Arn", text: "arn:aws:iam::123456789012:user/alice"),
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func assumeRoleSendsOptionalParametersAndParsesExpiration() async throws {
-        let api = RecordingQueryAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
+        let api = RecordingSTSAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
         let credentials = try await STS(api: api).assumeRole(roleArn: "arn:aws:iam::1:role/r", sessionName: "s", externalId: "ext", durationSeconds: 1800)
         #expect(credentials.accessKeyId == "ASIAASSUMED")
         #expect(credentials.secretAccessKey == "assumed-secret")
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func assumeRoleOmitsAbsentOptionalParameters() async throws {
-        let api = RecordingQueryAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
+        let api = RecordingSTSAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
         _ = try await STS(api: api).assumeRole(roleArn: "arn:aws:iam::1:role/r", sessionName: "s")
         let parameters = try #require(api.calls.first?.parameters)
         #expect(parameters["ExternalId"] == nil)
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func assumeRoleWithWebIdentitySendsTheToken() async throws {
-        let api = RecordingQueryAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
+        let api = RecordingSTSAPI(signingProvider: nil) { action in STSResponses.credentials(action: action) }
         let credentials = try await STS(api: api).assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::1:role/ci", sessionName: "ci", token: "jwt")
         #expect(credentials.accessKeyId == "ASIAASSUMED")
         #expect(api.calls.first?.action == "AssumeRoleWithWebIdentity")
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func responseWithoutCredentialsIsAnInvalidResponseError() async throws {
-        let api = RecordingQueryAPI(signingProvider: nil) { _ in
+        let api = RecordingSTSAPI(signingProvider: nil) { _ in
             XMLNode(name: "AssumeRoleResponse", children: [XMLNode(name: "AssumeRoleResult")])
         }
         let error = await #expect(throws: AWSError.self) {

@@ -35,7 +35,8 @@ import Testing
     @Test func adoptTagsEveryHandMadeResourceAndChangesNothingElse() {
         let plan = Planner.plan(spec: spec, live: handMade, options: .init(adopt: true))
         #expect(plan.errors.isEmpty)
-        let adopted: Set<ResourceAddress> = [.securityGroup, .securityGroupRule(cidr: "10.0.1.0/24"), .loadBalancer, .targetGroup, .listener, .endpointService]
+        // The listener is taken over with its load balancer: it needs no tag of its own.
+        let adopted: Set<ResourceAddress> = [.securityGroup, .securityGroupRule(cidr: "10.0.1.0/24"), .loadBalancer, .targetGroup, .endpointService]
         #expect(Set(plan.actions.map(\.address)) == adopted)
         #expect(plan.actions.allSatisfy { $0.action == .update && $0.reason.contains("adopt") })
         #expect(plan.operationNames.allSatisfy { $0 == "tagResource" })
