@@ -11,7 +11,8 @@ public struct AWSClient: QueryAPI {
 
     public var region: String
     public var endpoints: [AWSService: URL]
-    public var credentials: any CredentialsProvider
+    /// nil sends unsigned requests (STS AssumeRoleWithWebIdentity needs no signature).
+    public var credentials: (any CredentialsProvider)?
     public var transport: any HTTPTransport
     public var retryPolicy: RetryPolicy
     public var callLog: AWSCallLog?
@@ -22,7 +23,7 @@ public struct AWSClient: QueryAPI {
 
     public static let contentType = "application/x-www-form-urlencoded; charset=utf-8"
 
-    public init(region: String, endpoints: [AWSService: URL], credentials: any CredentialsProvider,
+    public init(region: String, endpoints: [AWSService: URL], credentials: (any CredentialsProvider)?,
                 transport: any HTTPTransport = URLSessionTransport(), retryPolicy: RetryPolicy = RetryPolicy(),
                 callLog: AWSCallLog? = nil, debugSink: DebugSink? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.region = region
@@ -66,7 +67,7 @@ public struct AWSClient: QueryAPI {
     /// One signed attempt. A failure another attempt might fix is returned, not thrown.
     private func attemptCall(_ service: AWSService, _ action: String, endpoint: URL, body: [UInt8], attempt: Int) async throws -> Result<XMLNode, any Error> {
         // Fetched on every attempt: a provider may refresh credentials that expired while we waited.
-        let credentials = try await credentials.credentials()
+        let credentials = try await credentials?.credentials()
         let start = clock()
         let request = signedRequest(service, endpoint: endpoint, body: body, credentials: credentials, date: start)
         let started = ContinuousClock.now
@@ -95,12 +96,13 @@ public struct AWSClient: QueryAPI {
     }
 
     /// `POST /` with the form body, signed for the endpoint's host.
-    func signedRequest(_ service: AWSService, endpoint: URL, body: [UInt8], credentials: AWSCredentials, date: Date) -> HTTPRequest {
+    func signedRequest(_ service: AWSService, endpoint: URL, body: [UInt8], credentials: AWSCredentials?, date: Date) -> HTTPRequest {
         let path = endpoint.path.isEmpty ? "/" : endpoint.path
         let headers = [
             HTTPHeader("Content-Type", Self.contentType),
             HTTPHeader("Host", Self.hostHeader(for: endpoint)),
         ]
+        guard let credentials else { return HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body) }
         let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
         let signable = SigV4Signer.Request(method: "POST", path: path, headers: headers, body: body)
         return HTTPRequest(method: "POST", url: endpoint, headers: headers + signer.sign(signable, date: date), body: body)

@@ -7,15 +7,19 @@ public struct CommandRunner: Sendable {
     public var environment: [String: String]
     /// Injected so the runner's reporting is tested apart from the spec parser.
     var loadSpecs: SpecLoading
+    /// Set by the first Ctrl-C: running steps finish, no new one starts.
+    public var stop: StopSignal
 
     public init(
         console: any Console,
         environment: [String: String],
-        loadSpecs: @escaping SpecLoading = { paths throws(RPLinkError) in try SpecLoader.load(paths: paths) }
+        loadSpecs: @escaping SpecLoading = { paths throws(RPLinkError) in try SpecLoader.load(paths: paths) },
+        stop: StopSignal = StopSignal()
     ) {
         self.console = console
         self.environment = environment
         self.loadSpecs = loadSpecs
+        self.stop = stop
     }
 
     /// The whole program: `arguments` excludes the executable's own name.
@@ -59,8 +63,14 @@ public struct CommandRunner: Sendable {
         switch invocation.command {
         case .validate(let options):
             return try validate(options)
-        case .plan, .apply, .destroy, .output:
-            throw RPLinkError(.notImplemented, "'rplink \(invocation.command.name.rawValue)' is not implemented yet")
+        case .plan(let options):
+            return try await plan(options, options: invocation.options)
+        case .apply(let options):
+            return try await apply(options, options: invocation.options)
+        case .destroy(let options):
+            return try await destroy(options, options: invocation.options)
+        case .output(let options):
+            return try await output(options, options: invocation.options)
         }
     }
 }

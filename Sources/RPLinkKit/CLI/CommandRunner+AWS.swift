@@ -1,0 +1,87 @@
+import Foundation
+
+/// The AWS side of a command: one signed client per region, and the specs planned in it.
+struct RegionSession: Sendable {
+    var region: String
+    var specs: [Spec]
+    var api: any QueryAPI
+}
+
+extension CommandRunner {
+    /// Loads specs and stops with their diagnostics (exit 1) when any is invalid.
+    func loadValidSpecs(_ paths: [String]) throws(RPLinkError) -> [Spec] {
+        let result = try loadSpecs(paths)
+        for diagnostic in result.diagnostics {
+            console.writeError("\(diagnostic)\n")
+        }
+        if result.hasErrors {
+            throw RPLinkError(.invalidSpec, "the spec has errors (listed above); nothing was read or changed")
+        }
+        guard !result.specs.isEmpty else {
+            throw RPLinkError(.invalidSpec, "no spec found in \(paths.joined(separator: ", "))")
+        }
+        return result.specs
+    }
+
+    /// Groups the specs by region and makes a client for each, with credentials, endpoints,
+    /// retries and `--debug` logging resolved once.
+    func sessions(for specs: [Spec], options: GlobalOptions, callLog: AWSCallLog? = nil) throws(RPLinkError) -> [RegionSession] {
+        do {
+            let endpoints = EndpointResolver(endpointURLFlag: options.endpointURL, environment: environment)
+            let retryPolicy = try RetryPolicy.standard(environment: environment)
+            let debugSink = options.debug ? AWSClient.standardErrorSink : nil
+            var byRegion: [(String, [Spec])] = []
+            let regionResolver = try RegionResolver(flag: options.region, context: credentialsContext(options, makeSTS: { _ in NoSTS() }))
+            for spec in specs {
+                let region = try regionResolver.resolve(specRegion: spec.region, specFile: spec.file)
+                if let index = byRegion.firstIndex(where: { $0.0 == region }) {
+                    byRegion[index].1.append(spec)
+                } else {
+                    byRegion.append((region, [spec]))
+                }
+            }
+            return try byRegion.map { region, specs in
+                let urls = try endpoints.resolve(region: region)
+                let makeClient: @Sendable ((any CredentialsProvider)?) -> AWSClient = { credentials in
+                    AWSClient(region: region, endpoints: urls, credentials: credentials, retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink)
+                }
+                let context = credentialsContext(options, makeSTS: { makeClient($0) })
+                let credentials = CredentialChain(context: context).cached()
+                return RegionSession(region: region, specs: specs, api: makeClient(credentials))
+            }
+        } catch let error as RPLinkError {
+            throw error
+        } catch {
+            throw RPLinkError(.configuration, "cannot set up the AWS client", cause: error)
+        }
+    }
+
+    func credentialsContext(_ options: GlobalOptions, makeSTS: @escaping @Sendable ((any CredentialsProvider)?) -> any QueryAPI) -> CredentialsContext {
+        let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return CredentialsContext(environment: environment, homeDirectory: home, profileFlag: options.profile, makeSTS: makeSTS)
+    }
+
+    /// Reads the live state of every spec's stack, region by region.
+    func readLiveStates(_ sessions: [RegionSession]) async throws(RPLinkError) -> [String: LiveState] {
+        var states: [String: LiveState] = [:]
+        for session in sessions {
+            do {
+                let read = try await LiveStateReader(api: session.api).read(session.specs)
+                states.merge(read) { $1 }
+            } catch let error as RPLinkError {
+                throw error
+            } catch {
+                let stacks = session.specs.map(\.name).joined(separator: ", ")
+                throw RPLinkError(.aws, "reading the live state of stack \(stacks) in \(session.region) failed", cause: error)
+            }
+        }
+        return states
+    }
+}
+
+/// Stands in for STS where only the shared config files are read (region lookup).
+private struct NoSTS: QueryAPI {
+    func call(_ service: AWSService, _ action: String, _ parameters: QueryParameters) async throws -> XMLNode {
+        throw RPLinkError(.configuration, "internal error: STS is not available while resolving the region")
+    }
+}

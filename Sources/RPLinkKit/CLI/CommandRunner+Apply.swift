@@ -1,0 +1,122 @@
+import Foundation
+
+extension CommandRunner {
+    /// `rplink apply`: a saved plan runs as saved (if still fresh); specs are planned, shown and confirmed.
+    func apply(_ command: ApplyCommandOptions, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        if let planFile = try savedPlan(command.paths) {
+            return try await applySaved(planFile, options: options)
+        }
+        let run = try await makePlan(command.paths, PlanOptions(adopt: command.adopt), options: options)
+        return try await confirmAndExecute(run, verb: "Apply", autoApprove: command.autoApprove, options: options)
+    }
+
+    /// `rplink destroy`: plans the teardown of what carries the stacks' tags, shows it, confirms, runs it.
+    func destroy(_ command: DestroyCommandOptions, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        let run = try await makePlan(command.specPaths, PlanOptions(destroy: true), options: options)
+        return try await confirmAndExecute(run, verb: "Destroy", autoApprove: command.autoApprove, options: options)
+    }
+
+    /// `rplink output`: what the vendor needs, read from the live account.
+    func output(_ command: OutputCommandOptions, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        let specs = try loadValidSpecs(command.specPaths)
+        let sessions = try sessions(for: specs, options: options)
+        let live = try await readLiveStates(sessions)
+        let outputs = specs.compactMap { spec in live[spec.name].map { StackOutputs(spec: spec, live: $0) } }
+        if command.json {
+            do {
+                console.writeOutput(try StackOutputs.renderJSON(outputs) + "\n")
+            } catch {
+                throw RPLinkError(.io, "cannot render the outputs as JSON", cause: error)
+            }
+        } else {
+            console.writeOutput(outputs.map { $0.renderText() }.joined(separator: "\n"))
+        }
+        let missing = outputs.filter { $0.serviceId == nil }.map(\.stack)
+        guard missing.isEmpty else {
+            throw RPLinkError(.notOurs, "stack \(missing.joined(separator: ", ")) has no endpoint service yet; run `rplink apply` first")
+        }
+        return .success
+    }
+
+    /// The plan file named by apply's only argument, or nil when the arguments are specs.
+    func savedPlan(_ paths: [String]) throws(RPLinkError) -> PlanFile? {
+        guard paths.count == 1, let data = FileManager.default.contents(atPath: paths[0]),
+              data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{")
+        else { return nil }
+        do {
+            return try PlanFile.decode(data)
+        } catch let error as RPLinkError {
+            throw error
+        } catch {
+            throw RPLinkError(.invalidSpec, "'\(paths[0])' is neither a spec nor a plan saved by `rplink plan --out`", cause: error)
+        }
+    }
+
+    func applySaved(_ planFile: PlanFile, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        let sessions = try sessions(for: planFile.stacks.map(\.spec), options: options)
+        let live = try await readLiveStates(sessions)
+        do {
+            try planFile.checkFresh(against: Array(live.values))
+        } catch let error as RPLinkError {
+            throw error
+        } catch {
+            throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
+        }
+        let run = PlannedRun(sessions: sessions, entries: planFile.stacks, options: planFile.options)
+        console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
+        return try await execute(run, verb: planFile.options.destroy ? "Destroy" : "Apply", options: options)
+    }
+
+    /// Shows the plan, refuses it with errors, asks for `yes` (or takes `--auto-approve`), runs it.
+    func confirmAndExecute(_ run: PlannedRun, verb: String, autoApprove: Bool, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
+        if run.hasErrors {
+            throw RPLinkError(.preflight, "the plan has errors (listed above); nothing was changed")
+        }
+        guard run.hasChanges else {
+            if !run.options.destroy { try await printOutputs(run, options: options) }
+            return .success
+        }
+        if !autoApprove {
+            guard console.inputIsTerminal else {
+                throw RPLinkError(.configuration, "\(verb.lowercased()) needs confirmation, and standard input is not a terminal; review the plan and pass --auto-approve to run it without asking. Nothing was changed")
+            }
+            console.writeOutput("\nDo you want to perform these actions? Only 'yes' will be accepted to approve.\n  Enter a value: ")
+            guard console.readLine()?.trimmingWhitespace == "yes" else {
+                console.writeError("\(verb) cancelled; nothing was changed.\n")
+                return .failure
+            }
+        }
+        return try await execute(run, verb: verb, options: options)
+    }
+
+    /// Runs the plans' steps region by region, printing progress, the summary and the outputs.
+    func execute(_ run: PlannedRun, verb: String, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        let progress = ProgressRenderer(showStack: run.entries.count > 1)
+        let console = console
+        var failed = false
+        console.writeOutput("\n")
+        for session in run.sessions {
+            let names = Set(session.specs.map(\.name))
+            let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
+            let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
+            let report = await executor.run(work, stop: stop) { event in
+                console.writeOutput(progress.line(event) + "\n")
+            }
+            console.writeOutput("\n" + progress.summary(report, verb: verb))
+            failed = failed || !report.succeeded
+        }
+        if failed {
+            throw RPLinkError(.aws, "\(verb.lowercased()) did not complete (see above)")
+        }
+        if !run.options.destroy { try await printOutputs(run, options: options) }
+        return .success
+    }
+
+    /// Re-reads the stacks and prints their outputs after a successful apply.
+    func printOutputs(_ run: PlannedRun, options: GlobalOptions) async throws(RPLinkError) {
+        let live = try await readLiveStates(run.sessions)
+        let outputs = run.entries.compactMap { entry in live[entry.spec.name].map { StackOutputs(spec: entry.spec, live: $0) } }
+        console.writeOutput("\n" + outputs.map { $0.renderText() }.joined(separator: "\n"))
+    }
+}
