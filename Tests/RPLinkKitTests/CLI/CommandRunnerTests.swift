@@ -93,10 +93,15 @@ import Testing
     }
 
     @Test(arguments: ["plan", "apply", "destroy", "output"])
-    func unfinishedCommandsSayPlainlyTheyAreNotImplemented(command: String) async {
+    func invalidSpecStopsAwsCommandsBeforeAnyCall(command: String) async {
         let console = RecordingConsole()
-        #expect(await runner(console).run(arguments: [command]) == .failure)
-        #expect(console.error == "Error: 'rplink \(command)' is not implemented yet\n")
+        let loaded = SpecLoadResult(specs: [], diagnostics: [
+            Diagnostic(file: "one.yaml", line: 3, column: 7, message: "port must be 1-65535"),
+        ])
+        // No endpoint or credentials are configured: reaching AWS would fail differently.
+        #expect(await runner(console, loading: .success(loaded)).run(arguments: [command, "one.yaml"]) == .failure)
+        #expect(console.error.hasPrefix("one.yaml:3:7: error: port must be 1-65535\nError: the spec has errors"))
+        #expect(console.output.isEmpty)
     }
 
     @Test func colourFollowsTheTerminalAndNoColor() {
