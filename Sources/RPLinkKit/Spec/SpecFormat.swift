@@ -111,30 +111,12 @@ enum SpecFormat {
             && !s.hasPrefix("-") && !s.hasSuffix("-")
     }
 
-    /// Levenshtein distance, used for "did you mean" suggestions.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = previous
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-
     /// The closest candidate within an edit distance of 2, or else one that starts with
     /// the key (`vpc` for `vpc_id`), if any.
     static func suggestion(for key: String, among candidates: [String]) -> String? {
         let key = key.lowercased()
         let near = candidates
-            .map { (candidate: $0, distance: editDistance(key, $0)) }
+            .map { (candidate: $0, distance: NameSuggestion.editDistance(key, $0)) }
             .filter { $0.distance <= 2 }
             .min { $0.distance < $1.distance }?
             .candidate

@@ -69,6 +69,5 @@ import Testing
         #expect(SpecFormat.suggestion(for: "VPC_ID", among: keys) == "vpc_id")
         #expect(SpecFormat.suggestion(for: "vpc", among: keys) == "vpc_id")
         #expect(SpecFormat.suggestion(for: "colour", among: keys) == nil)
-        #expect(SpecFormat.editDistance("kitten", "sitting") == 3)
     }
 }

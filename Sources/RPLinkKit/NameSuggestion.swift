@@ -1,4 +1,4 @@
-/// "Did you mean" for mistyped command and option names.
+/// "Did you mean" for mistyped command and option names, and the edit distance spec keys use too.
 enum NameSuggestion {
     /// The candidate nearest to `input`, when it is near enough to be a slip of the keyboard.
     static func closest(to input: String, among candidates: [String]) -> String? {
