@@ -83,9 +83,9 @@ struct PlanBuilder {
 
     /// Gives each step an id and the dependencies AWS enforces:
     /// - a step that needs an id from `.ref(address)` waits for the step creating it;
-    /// - on one address, a create waits for the delete (names are fixed), except targets,
-    ///   where the new one is registered before the old one is deregistered, and security
+    /// - on one address, a create waits for the delete (names are fixed), except security
     ///   groups, which are only replaced across VPCs where names do not clash;
+    /// - targets: every deregistration waits for the writer's registration;
     /// - removing an object waits for the deletes and modifications of objects that point at
     ///   it (listener before target group, service before NLB, NLB before its security group).
     static func wire(_ drafts: [PlanStep]) -> [PlanStep] {
@@ -114,10 +114,15 @@ struct PlanBuilder {
                 case .securityGroup:
                     break
                 case .target:
-                    if step.operation.removesObject && other.operation.createsObject { dependencies.append(other.id) }
+                    break
                 default:
                     if step.operation.createsObject && other.operation.removesObject { dependencies.append(other.id) }
                 }
+            }
+            // The writer is the only target: register the new one before deregistering any
+            // old one, so the NLB is never left without a target.
+            if step.address.kind == .target && step.operation.removesObject {
+                dependencies += snapshot.filter { $0.address.kind == .target && $0.operation.createsObject }.map(\.id)
             }
             if step.operation.removesObject {
                 for other in snapshot where other.address.kind.dependsOnKinds.contains(step.address.kind) && !other.operation.createsObject {

@@ -222,6 +222,10 @@ import Testing
         #expect(plan.kind(of: writer) == .delete)
         #expect(plan.steps.map(\.operation).contains(.registerTarget(targetGroup: .id(SeedStack.targetGroupArn), ip: "10.0.0.2", port: 3306)))
         #expect(plan.steps.map(\.operation).contains(.deregisterTarget(targetGroupArn: SeedStack.targetGroupArn, ip: "10.0.0.1", port: 3306)))
+        // The NLB is never without a target: the old one goes only after the new one is in.
+        let register = plan.steps.first { $0.operation.name == "registerTarget" }
+        let deregister = plan.steps.first { $0.operation.name == "deregisterTarget" }
+        #expect(register.map { deregister?.dependsOn.contains($0.id) ?? false } == true)
     }
 
     @Test func strayTargetIsDeregisteredAndDrainingCountsAsAbsent() {
