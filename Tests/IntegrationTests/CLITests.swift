@@ -86,9 +86,11 @@ import RPLinkKit
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func planSaysPlainlyItIsNotImplementedYet() async throws {
-        let result = try await rplink.run(["plan"])
+    @Test func planWithoutASpecNamesTheDefaultPathItLookedFor() async throws {
+        let directory = try TemporaryDirectory.make(prefix: "no-spec")
+        let result = try await rplink.run(["plan"], currentDirectory: directory)
         #expect(result.exitCode == 1)
-        #expect(result.stderr == "Error: 'rplink plan' is not implemented yet\n")
+        #expect(result.stderr == "Error: cannot read 'rplink.yaml': no such file or directory\n")
+        #expect(result.stdout.isEmpty)
     }
 }
