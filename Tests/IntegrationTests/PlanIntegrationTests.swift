@@ -200,6 +200,40 @@ import Testing
         #expect(service.before?["id"] == .string(stack.serviceId))
     }
 
+    // MARK: - saved plans
+
+    @Test func savedPlanIsRefusedOnceTheLiveStateItWasMadeFromChanges() async throws {
+        let setup = try await PlanSetup.make(suite: Self.shared)
+        defer { setup.removeFolder() }
+        let stack = try await RunbookStack.create(name: "saved", fixture: setup.fixture, tagged: true, with: setup.boto)
+        let spec = try setup.fixture.writeSpec(name: "saved", in: setup.folder, referenceSecurityGroup: true)
+        _ = try await setup.boto.run("""
+            ec2.modify_vpc_endpoint_service_configuration(ServiceId="\(stack.serviceId)", AcceptanceRequired=True)
+            emit({})
+            """, as: [String: Int].self)
+        let planFile = setup.folder.appendingPathComponent("saved.plan").path
+        let planned = try await rplink.run(["plan", "--out", planFile, spec.path], emulator: setup.emulator)
+        try #require(planned.exitCode == 0, "\(planned)")
+        #expect(planned.stdout.contains("~ endpoint_service.main"), "\(planned)")
+
+        // Someone changes the service after the plan was made (here: removes the consumer).
+        _ = try await setup.boto.run("""
+            ec2.modify_vpc_endpoint_service_permissions(ServiceId="\(stack.serviceId)",
+                RemoveAllowedPrincipals=["arn:aws:iam::\(ProducerFixture.consumerAccountId):root"])
+            emit({})
+            """, as: [String: Int].self)
+        let applied = try await rplink.run(["apply", planFile], emulator: setup.emulator)
+
+        #expect(applied.exitCode == 1, "\(applied)")
+        #expect(applied.stderr.contains("stale"), "\(applied)")
+        // Nothing of the stale plan ran: acceptance is still as the person left it.
+        let acceptance: [String: Bool] = try await setup.boto.run("""
+            service = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=["\(stack.serviceId)"])["ServiceConfigurations"][0]
+            emit({"acceptance_required": service["AcceptanceRequired"]})
+            """)
+        #expect(acceptance == ["acceptance_required": true])
+    }
+
     // MARK: - JSON
 
     @Test func jsonPlanIsExactlyOneDocumentOfTheDocumentedShape() async throws {
