@@ -37,7 +37,7 @@ import Testing
 
     @Test(arguments: [1, 3])
     func independentStepsRunAtOnceUpToTheParallelism(parallelism: Int) async {
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(60)])
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(100)])
         let steps = (1...7).map { Self.tagStep("s\($0)") }
         let report = await run(steps, api: api, parallelism: parallelism)
         #expect(report.succeeded)
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func dependentStepStartsOnlyAfterItsDependencyEnded() async throws {
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(30)])
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(150)])
         let report = await run([Self.tagStep("a"), Self.tagStep("b", after: ["a"]), Self.tagStep("c")], api: api)
         #expect(report.succeeded)
         let spans = await api.spans
@@ -62,8 +62,9 @@ import Testing
     // MARK: - Failure
 
     @Test func afterAFailureRunningStepsFinishNothingNewStartsAndTheReportSaysWhy() async throws {
-        // Parallelism 2: a (fails at once) and b (slow) start; c depends on a; d waits for a free slot.
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(80)], failing: Self.failing(["a"]))
+        // Parallelism 2: a (fails at once) and b (slow) start; c depends on a; d waits for a free
+        // slot, which b frees only long after a failed.
+        let api = FakeAWS().api(slow: { Self.tagged($0) == "b" ? .milliseconds(150) : nil }, failing: Self.failing(["a"]))
         let events = EventLog()
         let steps = [Self.tagStep("a"), Self.tagStep("b"), Self.tagStep("c", after: ["a"]), Self.tagStep("d")]
         let report = await run(steps, api: api, parallelism: 2, events: events)
@@ -77,7 +78,7 @@ import Testing
         #expect("\(failure.error)".contains("not allowed on a"))
         let skipped = Dictionary(uniqueKeysWithValues: report.skipped.map { ($0.step.id, $0.reason) })
         #expect(skipped == ["c": "a step it depends on did not complete", "d": "not started after an earlier failure"])
-        #expect(await api.calls.compactMap(Self.tagged) == ["a", "b"])
+        #expect(await api.calls.compactMap(Self.tagged).sorted() == ["a", "b"])
         let kinds = events.events.map { "\($0.step.id) \(Self.kindName($0.kind))" }
         #expect(kinds.contains("a failed") && kinds.contains("b finished") && kinds.contains("c skipped") && kinds.contains("d skipped"))
         #expect(!kinds.contains("c started") && !kinds.contains("d started"))
@@ -103,7 +104,7 @@ import Testing
     // MARK: - Interruption
 
     @Test func stopMidRunLetsRunningStepsFinishAndStartsNothingNew() async {
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(150)])
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(300)])
         let stop = StopSignal()
         let steps = (1...5).map { Self.tagStep("s\($0)") }
         let stopper = Task {
@@ -115,7 +116,7 @@ import Testing
 
         #expect(report.interrupted)
         #expect(!report.succeeded)
-        #expect(report.done.map(\.step.id) == ["s1", "s2"])
+        #expect(report.done.map(\.step.id).sorted() == ["s1", "s2"])
         #expect(report.failed.isEmpty)
         #expect(report.skipped.map(\.step.id) == ["s3", "s4", "s5"])
         #expect(report.skipped.allSatisfy { $0.reason == "interrupted before it started" })
@@ -136,7 +137,7 @@ import Testing
 
     @Test func stopAfterTheLastStepStartedIsNotAnInterruption() async {
         // Ctrl-C while the last step runs: nothing was left to hold back, so the run completed.
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(80)])
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(300)])
         let stop = StopSignal()
         let stopper = Task {
             while await api.calls.count < 1 { try? await Task.sleep(for: .milliseconds(5)) }
@@ -188,7 +189,7 @@ import Testing
     }
 
     @Test func aLongStepReportsStillRunningUntilItEnds() async throws {
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(130)])
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(200)])
         let events = EventLog()
         let report = await run([Self.tagStep("slow")], api: api, progressInterval: .milliseconds(25), events: events)
         #expect(report.succeeded)
@@ -204,7 +205,7 @@ import Testing
         #expect(elapsed.count >= 3)
         #expect(elapsed == elapsed.sorted())
         #expect(elapsed.allSatisfy { $0 < total })
-        #expect(total >= .milliseconds(130))
+        #expect(total >= .milliseconds(200))
     }
 
     @Test func aQuickStepReportsNoStillRunning() async {

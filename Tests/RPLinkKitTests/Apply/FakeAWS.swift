@@ -25,9 +25,14 @@ final class FakeAWS: Sendable {
 
     let world = Mutex(World())
 
-    /// A recording API that answers from this account, after `delays` per action.
-    func api(delays: [String: Duration] = [:], failing: (@Sendable (RecordingQueryAPI.Call) -> AWSError?)? = nil) -> RecordingQueryAPI {
+    /// A recording API that answers from this account, after `delays` per action or the delay
+    /// `slow` gives a call; `failing` makes chosen calls fail (at once, unless delayed).
+    func api(
+        delays: [String: Duration] = [:], slow: (@Sendable (RecordingQueryAPI.Call) -> Duration?)? = nil,
+        failing: (@Sendable (RecordingQueryAPI.Call) -> AWSError?)? = nil
+    ) -> RecordingQueryAPI {
         RecordingQueryAPI(delays: delays) { [self] call in
+            if let delay = slow?(call) { try await Task.sleep(for: delay) }
             if let error = failing?(call) { throw error }
             return try self.answer(call)
         }
