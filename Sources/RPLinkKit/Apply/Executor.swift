@@ -59,17 +59,24 @@ public struct Executor: Sendable {
         await withTaskGroup(of: (Job, Result<Void, any Error>, Duration).self) { group in
             var running = 0
             while true {
-                let halted = stop.isStopped || !report.failed.isEmpty
-                if stop.isStopped { report.interrupted = true }
-                // A step whose dependency failed or was skipped can never run.
-                for job in jobs where states[job.key] == .pending {
-                    if job.dependencies.contains(where: { states[$0] == .failed || states[$0] == .skipped }) {
+                // A step whose dependency failed or was skipped can never run. Repeated until
+                // nothing changes, so a whole chain is skipped whatever order the steps come in.
+                var skippedAny = true
+                while skippedAny {
+                    skippedAny = false
+                    for job in jobs where states[job.key] == .pending
+                        && job.dependencies.contains(where: { states[$0] == .failed || states[$0] == .skipped }) {
                         states[job.key] = .skipped
+                        skippedAny = true
                         let reason = "a step it depends on did not complete"
                         report.skipped.append((job.spec.name, job.step, reason))
                         onEvent(ExecutionEvent(stack: job.spec.name, step: job.step, kind: .skipped(reason: reason)))
                     }
                 }
+                let halted = stop.isStopped || !report.failed.isEmpty
+                // Only an interruption that holds back a step counts: a stop after the last step
+                // started changes nothing, and the run is complete.
+                if stop.isStopped && states.values.contains(.pending) { report.interrupted = true }
                 if !halted {
                     for job in jobs where running < configuration.parallelism && states[job.key] == .pending
                         && job.dependencies.allSatisfy({ states[$0] == .done }) {

@@ -19,15 +19,22 @@ public struct Waiter: Sendable {
     }
 
     /// Calls `check` until it returns true; throws a `.timeout` error naming `what` when time runs out.
+    ///
+    /// Time spent in `check` counts too (a describe call with retries can take seconds), so the
+    /// clock decides; the sum of the sleeps also counts, so an injected sleep that returns at
+    /// once still ends in a timeout.
     public func until(_ what: String, _ check: @Sendable () async throws -> Bool) async throws {
-        var waited = Duration.zero
+        let start = ContinuousClock.now
+        var slept = Duration.zero
         var interval = firstInterval
         while try await !check() {
+            let waited = max(slept, ContinuousClock.now - start)
             guard waited < timeout else {
                 throw RPLinkError(.timeout, "timed out after \(waited.components.seconds)s waiting for \(what); run the command again to resume waiting")
             }
-            try await sleep(interval)
-            waited += interval
+            let pause = min(interval, timeout - waited)
+            try await sleep(pause)
+            slept += pause
             interval = min(interval * 2, maxInterval)
         }
     }

@@ -41,6 +41,7 @@ extension CommandRunner {
                 }
             }
             return try byRegion.map { region, specs in
+                if let makeAPI { return RegionSession(region: region, specs: specs, api: makeAPI(region)) }
                 let urls = try endpoints.resolve(region: region)
                 let makeClient: @Sendable ((any CredentialsProvider)?) -> AWSClient = { credentials in
                     AWSClient(region: region, endpoints: urls, credentials: credentials, retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink)

@@ -9,6 +9,9 @@ public struct CommandRunner: Sendable {
     var loadSpecs: SpecLoading
     /// Set by the first Ctrl-C: running steps finish, no new one starts.
     public var stop: StopSignal
+    /// Makes the AWS client of a region; nil: the signed client from the environment. Tests
+    /// pass a fake here to run apply and destroy without a network.
+    var makeAPI: (@Sendable (_ region: String) -> any QueryAPI)?
 
     public init(
         console: any Console,
@@ -20,6 +23,7 @@ public struct CommandRunner: Sendable {
         self.environment = environment
         self.loadSpecs = loadSpecs
         self.stop = stop
+        self.makeAPI = nil
     }
 
     /// The whole program: `arguments` excludes the executable's own name.

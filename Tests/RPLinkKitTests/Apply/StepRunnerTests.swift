@@ -1,0 +1,346 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+/// Idempotency of single steps: takeover instead of duplicates, refusal of objects that are not
+/// ours, deletes of what is already gone, and the waits that are part of a step.
+@Suite struct StepRunnerTests {
+    typealias Reply = RecordingQueryAPI.Reply
+
+    static let spec = SeedStack.spec
+    static let ours = SeedStack.tags(.loadBalancer)
+    static let othersTags = [Spec.Tag(key: StackConventions.stackTagKey, value: "someone-else")]
+
+    static func runner(_ api: RecordingQueryAPI, sleeps: SleepLog = SleepLog(), timeout: Duration = .seconds(60)) -> StepRunner {
+        StepRunner(api: api, waiter: Waiter(firstInterval: .milliseconds(1), maxInterval: .milliseconds(4), timeout: timeout, sleep: { sleeps.append($0) }))
+    }
+
+    static func run(_ operation: StepOperation, _ api: RecordingQueryAPI, spec: Spec = spec, sleeps: SleepLog = SleepLog(), timeout: Duration = .seconds(60)) async throws -> String? {
+        try await runner(api, sleeps: sleeps, timeout: timeout).run(operation, spec: spec, ids: CreatedIDs())
+    }
+
+    static func xml(_ body: String) throws -> Reply { .xml(try FakeAWS.xml(body)) }
+
+    static func error(_ service: AWSService, _ action: String, _ code: String) -> Reply {
+        .error(AWSError(service: service, action: action, code: code, message: "\(code) from the test", httpStatus: 400))
+    }
+
+    static func ec2Tags(_ tags: [Spec.Tag]) -> String {
+        "<tagSet>" + tags.map { "<item><key>\($0.key)</key><value>\($0.value)</value></item>" }.joined() + "</tagSet>"
+    }
+
+    static func elbTags(_ arn: String, _ tags: [Spec.Tag]) throws -> Reply {
+        let members = tags.map { "<member><Key>\($0.key)</Key><Value>\($0.value)</Value></member>" }.joined()
+        return try xml("<DescribeTagsResponse><DescribeTagsResult><TagDescriptions><member><ResourceArn>\(arn)</ResourceArn><Tags>\(members)</Tags></member></TagDescriptions></DescribeTagsResult></DescribeTagsResponse>")
+    }
+
+    static func loadBalancers(_ states: String...) throws -> Reply {
+        let members = states.map { FakeAWS.loadBalancerMember(arn: FakeAWS.loadBalancerArn, state: $0) }.joined()
+        return try xml("<DescribeLoadBalancersResponse><DescribeLoadBalancersResult><LoadBalancers>\(members)</LoadBalancers></DescribeLoadBalancersResult></DescribeLoadBalancersResponse>")
+    }
+
+    static func services(_ items: String...) throws -> Reply {
+        try xml("<DescribeVpcEndpointServiceConfigurationsResponse><serviceConfigurationSet>\(items.joined())</serviceConfigurationSet></DescribeVpcEndpointServiceConfigurationsResponse>")
+    }
+
+    static func fake(_ action: String) throws -> Reply {
+        let node = try #require(try FakeAWS().answer(.init(service: .ec2, action: action, parameters: QueryParameters())))
+        return .xml(node)
+    }
+
+    static let createGroup = StepOperation.createSecurityGroup(name: "planetscale-import-nlb", description: "d", vpcId: "vpc-0f00", tags: SeedStack.tags(.securityGroup))
+    static let createTargetGroup = StepOperation.createTargetGroup(name: "pl-nlb-target-group", protocolName: "TCP", port: 3306, vpcId: "vpc-0f00", targetType: "ip", tags: SeedStack.tags(.targetGroup))
+    static func createLoadBalancer(crossZone: Bool = true) -> StepOperation {
+        .createLoadBalancer(name: "pl-nlb", subnetIds: ["subnet-0cafed00d"], securityGroups: [.id("sg-1")], tags: ours, crossZone: crossZone)
+    }
+    static let createService = StepOperation.createEndpointService(
+        loadBalancer: .id(FakeAWS.loadBalancerArn), acceptanceRequired: false, clientToken: "rplink-planetscale-import-0123456789abcdef", tags: SeedStack.tags(.endpointService))
+
+    // MARK: - Takeover instead of duplicates
+
+    @Test func securityGroupThatAppearedWithOurTagsIsTakenOver() async throws {
+        let api = RecordingQueryAPI(["DescribeSecurityGroups": [try Self.xml(
+            "<DescribeSecurityGroupsResponse><securityGroupInfo><item><groupId>sg-0existing</groupId><groupName>planetscale-import-nlb</groupName><vpcId>vpc-0f00</vpcId>\(Self.ec2Tags(SeedStack.tags(.securityGroup)))</item></securityGroupInfo></DescribeSecurityGroupsResponse>")]])
+        #expect(try await Self.run(Self.createGroup, api) == "sg-0existing")
+        #expect(await api.actions == ["DescribeSecurityGroups"])
+    }
+
+    @Test(arguments: [[], othersTags])
+    func securityGroupUnderOurNameWithoutOurTagIsRefused(tags: [Spec.Tag]) async throws {
+        let api = RecordingQueryAPI(["DescribeSecurityGroups": [try Self.xml(
+            "<DescribeSecurityGroupsResponse><securityGroupInfo><item><groupId>sg-0byhand</groupId><groupName>planetscale-import-nlb</groupName>\(Self.ec2Tags(tags))</item></securityGroupInfo></DescribeSecurityGroupsResponse>")]])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createGroup, api) }
+        #expect(error.code == .notOurs)
+        #expect(error.message.contains("security group planetscale-import-nlb (sg-0byhand)"))
+        #expect(error.message.contains("rplink:stack=planetscale-import"))
+        #expect(error.message.contains("--adopt"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func targetGroupThatAppearedWithOurTagsIsTakenOver() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeTargetGroups": [try Self.xml("<DescribeTargetGroupsResponse><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>\(FakeAWS.targetGroupArn)</TargetGroupArn><TargetGroupName>pl-nlb-target-group</TargetGroupName></member></TargetGroups></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>")],
+            "DescribeTags": [try Self.elbTags(FakeAWS.targetGroupArn, SeedStack.tags(.targetGroup))],
+        ])
+        #expect(try await Self.run(Self.createTargetGroup, api) == FakeAWS.targetGroupArn)
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func targetGroupUnderOurNameWithoutOurTagIsRefused() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeTargetGroups": [try Self.xml("<DescribeTargetGroupsResponse><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupArn>\(FakeAWS.targetGroupArn)</TargetGroupArn><TargetGroupName>pl-nlb-target-group</TargetGroupName></member></TargetGroups></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>")],
+            "DescribeTags": [try Self.elbTags(FakeAWS.targetGroupArn, Self.othersTags)],
+        ])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createTargetGroup, api) }
+        #expect(error.code == .notOurs)
+        #expect(error.message.contains("target group pl-nlb-target-group"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func loadBalancerThatAppearedWithOurTagsIsTakenOverAndConverged() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeLoadBalancers": [try Self.loadBalancers("active")],
+            "DescribeTags": [try Self.elbTags(FakeAWS.loadBalancerArn, Self.ours)],
+            "ModifyLoadBalancerAttributes": [try Self.fake("ModifyLoadBalancerAttributes")],
+        ])
+        #expect(try await Self.run(Self.createLoadBalancer(), api) == FakeAWS.loadBalancerArn)
+        #expect(await api.mutatingCalls.map(\.action) == ["ModifyLoadBalancerAttributes"])
+    }
+
+    @Test func loadBalancerUnderOurNameWithoutOurTagIsRefused() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeLoadBalancers": [try Self.loadBalancers("active")],
+            "DescribeTags": [try Self.elbTags(FakeAWS.loadBalancerArn, [])],
+        ])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createLoadBalancer(), api) }
+        #expect(error.code == .notOurs)
+        #expect(error.message.contains("load balancer pl-nlb"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func listenerOnOurPortIsTakenOverAndPointedAtOurTargetGroup() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeListeners": [try Self.xml("<DescribeListenersResponse><DescribeListenersResult><Listeners><member><ListenerArn>\(FakeAWS.listenerArn)</ListenerArn><Port>3306</Port><Protocol>TCP</Protocol><DefaultActions><member><Type>forward</Type><TargetGroupArn>arn:old-tg</TargetGroupArn></member></DefaultActions></member></Listeners></DescribeListenersResult></DescribeListenersResponse>")],
+            "ModifyListener": [try Self.xml("<ModifyListenerResponse><ModifyListenerResult><Listeners><member><ListenerArn>\(FakeAWS.listenerArn)</ListenerArn></member></Listeners></ModifyListenerResult></ModifyListenerResponse>")],
+        ])
+        let operation = StepOperation.createListener(loadBalancer: .id(FakeAWS.loadBalancerArn), protocolName: "TCP", port: 3306, targetGroup: .id(FakeAWS.targetGroupArn), tags: [])
+        #expect(try await Self.run(operation, api) == FakeAWS.listenerArn)
+        let modify = try #require(await api.mutatingCalls.only)
+        #expect(modify.action == "ModifyListener")
+        #expect(modify.parameters["DefaultActions.member.1.TargetGroupArn"] == FakeAWS.targetGroupArn)
+    }
+
+    // MARK: - Load balancer: wait for active, then cross-zone
+
+    @Test(arguments: [true, false])
+    func newLoadBalancerIsWaitedForUntilActiveThenGetsItsCrossZoneSetting(crossZone: Bool) async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI([
+            "DescribeLoadBalancers": [try Self.loadBalancers(), try Self.loadBalancers("provisioning"), try Self.loadBalancers("provisioning"), try Self.loadBalancers("active")],
+            "CreateLoadBalancer": [try Self.fake("CreateLoadBalancer")],
+            "ModifyLoadBalancerAttributes": [try Self.fake("ModifyLoadBalancerAttributes")],
+        ])
+        #expect(try await Self.run(Self.createLoadBalancer(crossZone: crossZone), api, sleeps: sleeps) == FakeAWS.loadBalancerArn)
+        #expect(await api.actions == ["DescribeLoadBalancers", "CreateLoadBalancer", "DescribeLoadBalancers", "DescribeLoadBalancers", "DescribeLoadBalancers", "ModifyLoadBalancerAttributes"])
+        #expect(sleeps.durations.count == 2)
+        let attributes = try #require(await api.calls("ModifyLoadBalancerAttributes").first)
+        #expect(attributes.parameters["LoadBalancerArn"] == FakeAWS.loadBalancerArn)
+        #expect(attributes.parameters["Attributes.member.1.Key"] == "load_balancing.cross_zone.enabled")
+        #expect(attributes.parameters["Attributes.member.1.Value"] == (crossZone ? "true" : "false"))
+        let create = try #require(await api.calls("CreateLoadBalancer").first)
+        #expect(create.parameters["Scheme"] == "internal")
+        #expect(create.parameters["Type"] == "network")
+        #expect(create.parameters["SecurityGroups.member.1"] == "sg-1")
+    }
+
+    @Test func loadBalancerThatFailsToProvisionFailsTheStep() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeLoadBalancers": [try Self.loadBalancers(), try Self.loadBalancers("failed")],
+            "CreateLoadBalancer": [try Self.fake("CreateLoadBalancer")],
+        ])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createLoadBalancer(), api) }
+        #expect(error.message.contains("load balancer pl-nlb failed to provision"))
+        #expect(await api.calls("ModifyLoadBalancerAttributes").isEmpty)
+    }
+
+    // MARK: - Endpoint service
+
+    @Test func newEndpointServiceIsWaitedForUntilAvailable() async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI([
+            "DescribeVpcEndpointServiceConfigurations": [
+                try Self.services(), try Self.services(FakeAWS.serviceItem(id: FakeAWS.serviceId, state: "Pending")),
+                try Self.services(FakeAWS.serviceItem(id: FakeAWS.serviceId, state: "Available")),
+            ],
+            "CreateVpcEndpointServiceConfiguration": [try Self.fake("CreateVpcEndpointServiceConfiguration")],
+        ])
+        #expect(try await Self.run(Self.createService, api, sleeps: sleeps) == FakeAWS.serviceId)
+        #expect(await api.actions == ["DescribeVpcEndpointServiceConfigurations", "CreateVpcEndpointServiceConfiguration",
+                                      "DescribeVpcEndpointServiceConfigurations", "DescribeVpcEndpointServiceConfigurations"])
+        #expect(sleeps.durations.count == 1)
+        let create = try #require(await api.calls("CreateVpcEndpointServiceConfiguration").first)
+        #expect(create.parameters["NetworkLoadBalancerArn.1"] == FakeAWS.loadBalancerArn)
+        #expect(create.parameters["AcceptanceRequired"] == "false")
+        #expect(await api.calls.last?.parameters["ServiceId.1"] == FakeAWS.serviceId)
+    }
+
+    /// The planner's client token for a stack, run through the step with the given NLB ARN.
+    static func sentClientToken(stack: String, loadBalancerArn: String) async throws -> String {
+        var spec = SeedStack.spec
+        spec.name = stack
+        let plan = Planner.plan(spec: spec, live: LiveState.empty(for: spec, accountId: SeedStack.account))
+        guard case .createEndpointService(_, let acceptance, let token, let tags) = try #require(plan.steps.first { $0.address == .endpointService })?.operation else {
+            throw RPLinkError(.configuration, "the plan has no createEndpointService step")
+        }
+        let api = FakeAWS().api()
+        _ = try await run(.createEndpointService(loadBalancer: .id(loadBalancerArn), acceptanceRequired: acceptance, clientToken: token, tags: tags), api, spec: spec)
+        return try #require(await api.calls("CreateVpcEndpointServiceConfiguration").first?.parameters["ClientToken"])
+    }
+
+    @Test(arguments: ["a", "planetscale-import", String(repeating: "x", count: 32)])
+    func clientTokenFitsAWSLimitAndFollowsTheLoadBalancer(stack: String) async throws {
+        let first = try await Self.sentClientToken(stack: stack, loadBalancerArn: FakeAWS.loadBalancerArn)
+        let again = try await Self.sentClientToken(stack: stack, loadBalancerArn: FakeAWS.loadBalancerArn)
+        let otherNLB = try await Self.sentClientToken(stack: stack, loadBalancerArn: FakeAWS.loadBalancerArn + "0")
+        #expect(first.count <= 64)
+        #expect(!first.isEmpty)
+        #expect(first == again)
+        #expect(first != otherNLB)
+        let otherStack = try await Self.sentClientToken(stack: stack + "-b", loadBalancerArn: FakeAWS.loadBalancerArn)
+        #expect(first != otherStack)
+    }
+
+    @Test func endpointServiceAlreadyOnOurLoadBalancerWithOurTagsIsTakenOver() async throws {
+        let existing = FakeAWS.serviceItem(id: "vpce-svc-0existing", state: "Available", tags: SeedStack.tags(.endpointService))
+        let api = RecordingQueryAPI(["DescribeVpcEndpointServiceConfigurations": [try Self.services(existing)]])
+        #expect(try await Self.run(Self.createService, api) == "vpce-svc-0existing")
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func endpointServiceOnOurLoadBalancerWithoutOurTagIsRefused() async throws {
+        let existing = FakeAWS.serviceItem(id: "vpce-svc-0byhand", state: "Available")
+        let api = RecordingQueryAPI(["DescribeVpcEndpointServiceConfigurations": [try Self.services(existing)]])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createService, api) }
+        #expect(error.code == .notOurs)
+        #expect(error.message.contains("endpoint service vpce-svc-0byhand"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test func endpointServiceBeingDeletedIsNotTakenOver() async throws {
+        let deleting = FakeAWS.serviceItem(id: "vpce-svc-0old", state: "Deleting", tags: SeedStack.tags(.endpointService))
+        let api = RecordingQueryAPI([
+            "DescribeVpcEndpointServiceConfigurations": [try Self.services(deleting), try Self.services(FakeAWS.serviceItem(id: FakeAWS.serviceId, state: "Available"))],
+            "CreateVpcEndpointServiceConfiguration": [try Self.fake("CreateVpcEndpointServiceConfiguration")],
+        ])
+        #expect(try await Self.run(Self.createService, api) == FakeAWS.serviceId)
+        #expect(await api.calls("CreateVpcEndpointServiceConfiguration").count == 1)
+    }
+
+    @Test func endpointServiceThatFailsFailsTheStep() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeVpcEndpointServiceConfigurations": [try Self.services(), try Self.services(FakeAWS.serviceItem(id: FakeAWS.serviceId, state: "Failed"))],
+            "CreateVpcEndpointServiceConfiguration": [try Self.fake("CreateVpcEndpointServiceConfiguration")],
+        ])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(Self.createService, api) }
+        #expect(error.message.contains("\(FakeAWS.serviceId) is in state Failed"))
+    }
+
+    // MARK: - Deletes
+
+    struct DeleteCase: Sendable, CustomTestStringConvertible {
+        var operation: StepOperation
+        var replies: [String: [Reply]]
+        var testDescription: String { operation.name }
+    }
+
+    static var deletesOfWhatIsGone: [DeleteCase] {
+        let arn = FakeAWS.loadBalancerArn
+        return [
+            DeleteCase(operation: .deleteSecurityGroup(groupId: "sg-gone"), replies: ["DeleteSecurityGroup": [error(.ec2, "DeleteSecurityGroup", "InvalidGroup.NotFound")]]),
+            DeleteCase(operation: .revokeIngress(groupId: "sg-1", ruleId: "sgr-gone"), replies: ["RevokeSecurityGroupIngress": [error(.ec2, "RevokeSecurityGroupIngress", "InvalidSecurityGroupRuleId.NotFound")]]),
+            DeleteCase(operation: .deleteLoadBalancer(loadBalancerArn: arn), replies: [
+                "DeleteLoadBalancer": [error(.elbv2, "DeleteLoadBalancer", "LoadBalancerNotFound")],
+                "DescribeLoadBalancers": [error(.elbv2, "DescribeLoadBalancers", "LoadBalancerNotFound")],
+            ]),
+            DeleteCase(operation: .deleteTargetGroup(targetGroupArn: FakeAWS.targetGroupArn), replies: ["DeleteTargetGroup": [error(.elbv2, "DeleteTargetGroup", "TargetGroupNotFound")]]),
+            DeleteCase(operation: .deregisterTarget(targetGroupArn: FakeAWS.targetGroupArn, ip: "10.0.0.1", port: 3306), replies: ["DeregisterTargets": [error(.elbv2, "DeregisterTargets", "TargetGroupNotFound")]]),
+            DeleteCase(operation: .deleteListener(listenerArn: FakeAWS.listenerArn), replies: ["DeleteListener": [error(.elbv2, "DeleteListener", "ListenerNotFound")]]),
+            DeleteCase(operation: .deleteEndpointService(serviceId: "vpce-svc-gone"), replies: [
+                "DeleteVpcEndpointServiceConfigurations": [error(.ec2, "DeleteVpcEndpointServiceConfigurations", "InvalidVpcEndpointService.NotFound")],
+                "DescribeVpcEndpointServiceConfigurations": [error(.ec2, "DescribeVpcEndpointServiceConfigurations", "InvalidVpcEndpointServiceId.NotFound")],
+            ]),
+            DeleteCase(operation: .removePrincipals(serviceId: "vpce-svc-gone", principals: [SeedStack.root]), replies: [
+                "ModifyVpcEndpointServicePermissions": [error(.ec2, "ModifyVpcEndpointServicePermissions", "InvalidVpcEndpointServiceId.NotFound")],
+            ]),
+        ]
+    }
+
+    @Test(arguments: deletesOfWhatIsGone)
+    func deleteOfSomethingAlreadyGoneIsDone(_ deleteCase: DeleteCase) async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI(deleteCase.replies)
+        #expect(try await Self.run(deleteCase.operation, api, sleeps: sleeps) == nil)
+        #expect(sleeps.durations.isEmpty)
+        #expect(await api.calls.count == deleteCase.replies.count)
+    }
+
+    @Test func deleteOfAnEndpointServiceThatAWSRefusesFailsTheStep() async throws {
+        let api = RecordingQueryAPI(["DeleteVpcEndpointServiceConfigurations": [try Self.xml(
+            "<DeleteVpcEndpointServiceConfigurationsResponse><unsuccessful><item><error><code>ExistingVpcEndpointConnections</code><message>has connections</message></error><resourceId>vpce-svc-1</resourceId></item></unsuccessful></DeleteVpcEndpointServiceConfigurationsResponse>")]])
+        let error = try await #require(throws: AWSError.self) { try await Self.run(.deleteEndpointService(serviceId: "vpce-svc-1"), api) }
+        #expect(error.code == "ExistingVpcEndpointConnections")
+    }
+
+    @Test func loadBalancerDeleteWaitsUntilItIsGone() async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI([
+            "DeleteLoadBalancer": [try Self.fake("DeleteLoadBalancer")],
+            "DescribeLoadBalancers": [try Self.loadBalancers("active"), try Self.loadBalancers("active"), try Self.loadBalancers()],
+        ])
+        _ = try await Self.run(.deleteLoadBalancer(loadBalancerArn: FakeAWS.loadBalancerArn), api, sleeps: sleeps)
+        #expect(await api.calls("DescribeLoadBalancers").count == 3)
+        #expect(sleeps.durations.count == 2)
+    }
+
+    @Test func securityGroupDeleteRetriesDependencyViolationUntilTheInterfacesAreReleased() async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI(["DeleteSecurityGroup": [
+            Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"), Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"),
+            try Self.fake("DeleteSecurityGroup"),
+        ]])
+        #expect(try await Self.run(.deleteSecurityGroup(groupId: "sg-0owned"), api, sleeps: sleeps) == nil)
+        #expect(await api.actions == ["DeleteSecurityGroup", "DeleteSecurityGroup", "DeleteSecurityGroup"])
+        #expect(await api.calls.allSatisfy { $0.parameters["GroupId"] == "sg-0owned" })
+        #expect(sleeps.durations == [.milliseconds(1), .milliseconds(2)])
+    }
+
+    @Test func securityGroupDeleteThatStaysInUseTimesOutNamingTheGroup() async throws {
+        let api = RecordingQueryAPI(["DeleteSecurityGroup": [Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation")]])
+        let error = try await #require(throws: RPLinkError.self) {
+            try await Self.run(.deleteSecurityGroup(groupId: "sg-0owned"), api, timeout: .milliseconds(20))
+        }
+        #expect(error.code == .timeout)
+        #expect(error.message.contains("waiting for security group sg-0owned to be released by the load balancer's network interfaces"))
+        #expect(await api.calls.count > 2)
+    }
+
+    @Test func securityGroupDeleteFailsAtOnceOnAnyOtherError() async throws {
+        let sleeps = SleepLog()
+        let api = RecordingQueryAPI(["DeleteSecurityGroup": [Self.error(.ec2, "DeleteSecurityGroup", "UnauthorizedOperation")]])
+        let error = try await #require(throws: AWSError.self) { try await Self.run(.deleteSecurityGroup(groupId: "sg-0owned"), api, sleeps: sleeps) }
+        #expect(error.code == "UnauthorizedOperation")
+        #expect(await api.calls.count == 1)
+        #expect(sleeps.durations.isEmpty)
+    }
+
+    @Test func targetGroupDeleteRetriesWhileItsListenerStillHoldsIt() async throws {
+        let api = RecordingQueryAPI(["DeleteTargetGroup": [Self.error(.elbv2, "DeleteTargetGroup", "ResourceInUse"), try Self.fake("DeleteTargetGroup")]])
+        _ = try await Self.run(.deleteTargetGroup(targetGroupArn: FakeAWS.targetGroupArn), api)
+        #expect(await api.actions == ["DeleteTargetGroup", "DeleteTargetGroup"])
+    }
+}
+
+extension Array {
+    /// The only element, or nil when there are none or several.
+    var only: Element? { count == 1 ? first : nil }
+}

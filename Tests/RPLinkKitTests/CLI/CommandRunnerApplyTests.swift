@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+/// `apply`'s confirmation and refusal rules, run through `CommandRunner` against a fake AWS
+/// account (no network): nothing may change in AWS unless the user approved a sound plan.
+@Suite struct CommandRunnerApplyTests {
+    static func runner(_ console: RecordingConsole, api: RecordingQueryAPI) -> CommandRunner {
+        var runner = CommandRunner(console: console, environment: [:], loadSpecs: { _ throws(RPLinkError) in
+            SpecLoadResult(specs: [SeedStack.spec], diagnostics: [])
+        })
+        runner.makeAPI = { _ in api }
+        return runner
+    }
+
+    static let creates: Set<String> = ["CreateSecurityGroup", "CreateLoadBalancer", "CreateTargetGroup", "CreateListener", "CreateVpcEndpointServiceConfiguration"]
+
+    @Test func applyWithoutATerminalAndWithoutAutoApproveRefusesAndChangesNothing() async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole(inputIsTerminal: false)
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply"]) == .failure)
+        #expect(console.error.contains("standard input is not a terminal"))
+        #expect(console.error.contains("--auto-approve"))
+        #expect(console.output.contains("Plan:"))
+        #expect(await api.mutatingCalls.isEmpty)
+        #expect(!(await api.calls.isEmpty))
+    }
+
+    @Test(arguments: [["no"], ["y"], ["YES"], ["yes please"], [""], []])
+    func applyOnATerminalCancelsOnAnyAnswerButYes(input: [String]) async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole(input: input, inputIsTerminal: true)
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply"]) == .failure)
+        #expect(console.output.contains("Only 'yes' will be accepted"))
+        #expect(console.error.contains("Apply cancelled; nothing was changed."))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test(arguments: [["yes"], ["  yes  "]])
+    func applyOnATerminalRunsOnYes(input: [String]) async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole(input: input, inputIsTerminal: true)
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply"]) == .success)
+        #expect(Set(await api.mutatingCalls.map(\.action)).isSuperset(of: Self.creates))
+        #expect(console.output.contains("Apply complete!"))
+        #expect(console.output.contains("load_balancer.nlb (createLoadBalancer): Creation complete after"))
+        #expect(console.error.isEmpty)
+    }
+
+    @Test func autoApproveRunsWithoutATerminalAndWithoutAsking() async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole(inputIsTerminal: false)
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply", "--auto-approve"]) == .success)
+        #expect(!console.output.contains("Enter a value"))
+        #expect(Set(await api.mutatingCalls.map(\.action)).isSuperset(of: Self.creates))
+    }
+
+    @Test func aFailedStepMakesApplyExitOneWithTheSummary() async {
+        let api = FakeAWS().api(failing: { call in
+            call.action == "CreateTargetGroup"
+                ? AWSError(service: .elbv2, action: "CreateTargetGroup", code: "TooManyTargetGroups", message: "quota", httpStatus: 400) : nil
+        })
+        let console = RecordingConsole()
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply", "--auto-approve"]) == .failure)
+        #expect(console.output.contains("Apply failed:"))
+        #expect(console.output.contains("TooManyTargetGroups"))
+        #expect(await api.calls("CreateListener").isEmpty)
+        #expect(await api.calls("RegisterTargets").isEmpty)
+    }
+
+    @Test func aPlanWithPreflightErrorsIsRefusedBeforeAnyChangeEvenWithAutoApprove() async {
+        let aws = FakeAWS()
+        aws.world.withLock { $0.subnetAZ["subnet-0c0ffee"] = "use1-az6" }
+        let api = aws.api()
+        let console = RecordingConsole()
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply", "--auto-approve"]) == .failure)
+        #expect(console.error.contains("the plan has errors"))
+        #expect(console.output.contains("subnet-0c0ffee"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    // MARK: - Saved plans
+
+    func savedPlan(_ aws: FakeAWS) async throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rplink-apply-\(UUID().uuidString).json").path
+        let console = RecordingConsole()
+        let api = aws.api()
+        #expect(await Self.runner(console, api: api).run(arguments: ["plan", "--out", path]) == .success, "\(console.error)")
+        #expect(await api.mutatingCalls.isEmpty)
+        return path
+    }
+
+    @Test func aFreshSavedPlanRunsWithoutAsking() async throws {
+        let aws = FakeAWS()
+        let path = try await savedPlan(aws)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let api = aws.api()
+        let console = RecordingConsole(inputIsTerminal: false)
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply", path]) == .success, "\(console.error)")
+        #expect(Set(await api.mutatingCalls.map(\.action)).isSuperset(of: Self.creates))
+    }
+
+    @Test func aStaleSavedPlanIsRefusedBeforeAnyChange() async throws {
+        let aws = FakeAWS()
+        let path = try await savedPlan(aws)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Someone changed the account since the plan was saved.
+        aws.world.withLock { $0.vpcCidr = "10.9.0.0/16" }
+        let api = aws.api()
+        let console = RecordingConsole()
+        #expect(await Self.runner(console, api: api).run(arguments: ["apply", path]) == .failure)
+        #expect(console.error.contains("the saved plan is stale"))
+        #expect(console.error.contains("stack planetscale-import"))
+        #expect(await api.mutatingCalls.isEmpty)
+    }
+}
