@@ -178,7 +178,7 @@ public struct StepRunner: Sendable {
             } else {
                 // The NLB's ARN is new each time it is made, so a token that includes it is the same
                 // for retries of this create and never matches a service deleted earlier.
-                let token = String((clientToken + "-" + FNV1a.hex(loadBalancerArn)).prefix(64))
+                let token = String(clientToken.prefix(40)) + "-" + FNV1a.hex(clientToken + "|" + loadBalancerArn)
                 serviceId = try await ec2.createVpcEndpointServiceConfiguration(
                     networkLoadBalancerArns: [loadBalancerArn], acceptanceRequired: acceptanceRequired, tags: tags, clientToken: token
                 ).serviceId

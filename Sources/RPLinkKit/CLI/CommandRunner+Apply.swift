@@ -97,6 +97,11 @@ extension CommandRunner {
         var failed = false
         console.writeOutput("\n")
         for session in run.sessions {
+            // As within a region: after a failure, nothing new starts.
+            if failed {
+                console.writeOutput("Skipped region \(session.region) (stack \(session.specs.map(\.name).joined(separator: ", "))): an earlier region failed.\n")
+                continue
+            }
             let names = Set(session.specs.map(\.name))
             let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
             let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
