@@ -53,7 +53,7 @@ public struct AWSClient: QueryAPI {
             case .success(let root):
                 return root
             case .failure(let error):
-                guard attempt < retryPolicy.maxAttempts, retryPolicy.isRetryable(error) else {
+                guard attempt < retryPolicy.maxAttempts, retryPolicy.isRetryable(error, action: action) else {
                     throw Self.reported(error, service: service, action: action, endpoint: endpoint, attempts: attempt)
                 }
                 let delay = retryPolicy.delay(afterAttempt: attempt)

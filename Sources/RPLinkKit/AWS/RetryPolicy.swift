@@ -66,6 +66,31 @@ public struct RetryPolicy: Sendable {
         }
     }
 
+    /// Whether another attempt of `action` may be sent. A create that failed without a clear
+    /// refusal (a lost connection, a 5xx, an unreadable reply) may have happened, and not every
+    /// create is idempotent (the emulator makes duplicates), so only throttling — the server
+    /// did nothing — is retried here; the executor looks before it creates again.
+    public func isRetryable(_ error: any Error, action: String) -> Bool {
+        guard Self.isCreate(action) else { return isRetryable(error) }
+        return (error as? AWSError).map { Self.throttlingCodes.contains($0.code) } ?? false
+    }
+
+    static func isCreate(_ action: String) -> Bool { action.hasPrefix("Create") }
+
+    /// True when a failed call may nonetheless have taken effect: no reply, or a server error.
+    public static func outcomeIsUnknown(_ error: any Error) -> Bool {
+        switch error {
+        case let error as AWSError:
+            error.httpStatus >= 500 || error.code == AWSError.nonXMLResponseCode
+        case is URLError:
+            true
+        case let error as RPLinkError:
+            error.code == .aws && error.cause is URLError
+        default:
+            false
+        }
+    }
+
     /// The wait after failed attempt number `attempt` (1-based): full jitter, a uniform random
     /// share of `min(maxBackoff, baseDelay × 2^(attempt − 1))`.
     public func delay(afterAttempt attempt: Int) -> TimeInterval {

@@ -31,12 +31,14 @@ public struct StepRunner: Sendable {
 
         switch operation {
         case let .createSecurityGroup(name, description, vpcId, tags):
-            let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [vpcId])])
-            if let group = existing.first {
+            return try await createOnce {
+                let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [vpcId])])
+                guard let group = existing.first else { return nil }
                 try requireOurs(group.tags, spec: spec, what: "security group \(name) (\(group.groupId))")
                 return group.groupId
+            } create: {
+                try await ec2.createSecurityGroup(name: name, description: description, vpcId: vpcId, tags: tags)
             }
-            return try await ec2.createSecurityGroup(name: name, description: description, vpcId: vpcId, tags: tags)
 
         case let .deleteSecurityGroup(groupId):
             // The NLB's network interfaces outlive it by a while; until they go, EC2 answers DependencyViolation.
@@ -79,13 +81,13 @@ public struct StepRunner: Sendable {
         case let .createLoadBalancer(name, subnetIds, securityGroups, tags, crossZone):
             var groups: [String] = []
             for group in securityGroups { groups.append(try await resolve(group)) }
-            let arn: String
-            if let existing = try await elbv2.describeLoadBalancers(names: [name]).first {
+            let arn = try await createOnce {
+                guard let existing = try await elbv2.describeLoadBalancers(names: [name]).first else { return nil }
                 let existingTags = try await elbv2.describeTags(arns: [existing.arn])[existing.arn] ?? [:]
                 try requireOurs(existingTags.map { Spec.Tag(key: $0.key, value: $0.value) }, spec: spec, what: "load balancer \(name)")
-                arn = existing.arn
-            } else {
-                arn = try await elbv2.createLoadBalancer(name: name, subnetIds: subnetIds, securityGroupIds: groups, tags: tags).arn
+                return existing.arn
+            } create: { [groups] in
+                try await elbv2.createLoadBalancer(name: name, subnetIds: subnetIds, securityGroupIds: groups, tags: tags).arn
             }
             try await waitUntilActive(loadBalancerArn: arn, name: name)
             _ = try await elbv2.modifyLoadBalancerAttributes(arn: arn, attributes: [LiveState.LoadBalancer.crossZoneAttribute: crossZone ? "true" : "false"])
@@ -117,12 +119,14 @@ public struct StepRunner: Sendable {
             return nil
 
         case let .createTargetGroup(name, protocolName, port, vpcId, targetType, tags):
-            if let existing = try await elbv2.describeTargetGroups(names: [name]).first {
+            return try await createOnce {
+                guard let existing = try await elbv2.describeTargetGroups(names: [name]).first else { return nil }
                 let existingTags = try await elbv2.describeTags(arns: [existing.arn])[existing.arn] ?? [:]
                 try requireOurs(existingTags.map { Spec.Tag(key: $0.key, value: $0.value) }, spec: spec, what: "target group \(name)")
                 return existing.arn
+            } create: {
+                try await elbv2.createTargetGroup(name: name, protocol: protocolName, port: port, vpcId: vpcId, targetType: targetType, tags: tags).arn
             }
-            return try await elbv2.createTargetGroup(name: name, protocol: protocolName, port: port, vpcId: vpcId, targetType: targetType, tags: tags).arn
 
         case let .deleteTargetGroup(arn):
             // A listener deleted a moment ago can still hold the group for a short while.
@@ -150,13 +154,15 @@ public struct StepRunner: Sendable {
         case let .createListener(loadBalancerReference, protocolName, port, targetGroupReference, tags):
             let loadBalancerArn = try await resolve(loadBalancerReference)
             let targetGroupArn = try await resolve(targetGroupReference)
-            if let existing = try await elbv2.describeListeners(loadBalancerArn: loadBalancerArn).first(where: { $0.port == port }) {
+            return try await createOnce {
+                guard let existing = try await elbv2.describeListeners(loadBalancerArn: loadBalancerArn).first(where: { $0.port == port }) else { return nil }
                 if existing.targetGroupArns != [targetGroupArn] || existing.protocol != protocolName {
                     _ = try await elbv2.modifyListener(arn: existing.arn, port: port, targetGroupArn: targetGroupArn)
                 }
                 return existing.arn
+            } create: {
+                try await elbv2.createListener(loadBalancerArn: loadBalancerArn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn, tags: tags).arn
             }
-            return try await elbv2.createListener(loadBalancerArn: loadBalancerArn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn, tags: tags).arn
 
         case let .modifyListener(arn, _, port, targetGroupReference):
             let targetGroupArn = try await resolve(targetGroupReference)
@@ -169,17 +175,17 @@ public struct StepRunner: Sendable {
 
         case let .createEndpointService(loadBalancerReference, acceptanceRequired, clientToken, tags):
             let loadBalancerArn = try await resolve(loadBalancerReference)
-            let serviceId: String
-            if let existing = try await ec2.describeVpcEndpointServiceConfigurations().first(where: {
-                $0.networkLoadBalancerArns.contains(loadBalancerArn) && $0.serviceState != "Deleting" && $0.serviceState != "Deleted"
-            }) {
+            // The NLB's ARN is new each time it is made, so a token that includes it is the same
+            // for retries of this create and never matches a service deleted earlier.
+            let token = String(clientToken.prefix(40)) + "-" + FNV1a.hex(clientToken + "|" + loadBalancerArn)
+            let serviceId = try await createOnce {
+                guard let existing = try await ec2.describeVpcEndpointServiceConfigurations().first(where: {
+                    $0.networkLoadBalancerArns.contains(loadBalancerArn) && $0.serviceState != "Deleting" && $0.serviceState != "Deleted"
+                }) else { return nil }
                 try requireOurs(existing.tags, spec: spec, what: "endpoint service \(existing.serviceId)")
-                serviceId = existing.serviceId
-            } else {
-                // The NLB's ARN is new each time it is made, so a token that includes it is the same
-                // for retries of this create and never matches a service deleted earlier.
-                let token = String(clientToken.prefix(40)) + "-" + FNV1a.hex(clientToken + "|" + loadBalancerArn)
-                serviceId = try await ec2.createVpcEndpointServiceConfiguration(
+                return existing.serviceId
+            } create: {
+                try await ec2.createVpcEndpointServiceConfiguration(
                     networkLoadBalancerArns: [loadBalancerArn], acceptanceRequired: acceptanceRequired, tags: tags, clientToken: token
                 ).serviceId
             }
@@ -221,6 +227,25 @@ public struct StepRunner: Sendable {
             case .elbv2: try await elbv2.addTags(arns: [resourceId], tags: tags)
             }
             return nil
+        }
+    }
+
+    /// How many times a create whose outcome was unknown is tried, looking in between.
+    static let createAttempts = 3
+
+    /// Creates at most once. Looks first; when a create fails without a clear answer (the
+    /// connection dropped, a 5xx: it may have happened), looks again before trying again.
+    func createOnce(find: () async throws -> String?, create: () async throws -> String) async throws -> String {
+        if let found = try await find() { return found }
+        var attempt = 1
+        while true {
+            do {
+                return try await create()
+            } catch where RetryPolicy.outcomeIsUnknown(error) && attempt < Self.createAttempts {
+                attempt += 1
+                try await waiter.sleep(waiter.firstInterval)
+                if let found = try await find() { return found }
+            }
         }
     }
 

@@ -53,4 +53,17 @@ struct RetryPolicyTests {
         #expect(throws: RPLinkError.self) { try RetryPolicy.standard(environment: ["AWS_MAX_ATTEMPTS": "0"]) }
         #expect(throws: RPLinkError.self) { try RetryPolicy.standard(environment: ["AWS_MAX_ATTEMPTS": "many"]) }
     }
+
+    @Test func createsAreRetriedOnlyWhenThrottled() {
+        let policy = RetryPolicy()
+        let serverError = AWSError(service: .elbv2, action: "CreateListener", code: "InternalFailure", message: "m", httpStatus: 500)
+        let throttled = AWSError(service: .elbv2, action: "CreateListener", code: "Throttling", message: "m", httpStatus: 400)
+        // A 5xx or a lost connection may hide a create that happened: the executor looks first.
+        #expect(!policy.isRetryable(serverError, action: "CreateListener"))
+        #expect(!policy.isRetryable(URLError(.networkConnectionLost), action: "CreateLoadBalancer"))
+        #expect(policy.isRetryable(throttled, action: "CreateListener"))
+        #expect(policy.isRetryable(serverError, action: "DescribeListeners"))
+        #expect(RetryPolicy.outcomeIsUnknown(serverError))
+        #expect(!RetryPolicy.outcomeIsUnknown(throttled))
+    }
 }

@@ -65,6 +65,27 @@ import Testing
         #expect(await api.actions == ["DescribeSecurityGroups"])
     }
 
+    @Test func createWhoseOutcomeIsUnknownLooksAgainInsteadOfCreatingTwice() async throws {
+        let found = "<DescribeSecurityGroupsResponse><securityGroupInfo><item><groupId>sg-0made</groupId><groupName>planetscale-import-nlb</groupName><vpcId>vpc-0f00</vpcId>\(Self.ec2Tags(SeedStack.tags(.securityGroup)))</item></securityGroupInfo></DescribeSecurityGroupsResponse>"
+        let api = RecordingQueryAPI([
+            "DescribeSecurityGroups": [try Self.xml("<DescribeSecurityGroupsResponse><securityGroupInfo/></DescribeSecurityGroupsResponse>"), try Self.xml(found)],
+            // The group was made, but the reply was lost in a server error.
+            "CreateSecurityGroup": [.error(AWSError(service: .ec2, action: "CreateSecurityGroup", code: "InternalError", message: "lost", httpStatus: 500))],
+        ])
+        #expect(try await Self.run(Self.createGroup, api) == "sg-0made")
+        #expect(await api.actions == ["DescribeSecurityGroups", "CreateSecurityGroup", "DescribeSecurityGroups"])
+    }
+
+    @Test func createRefusedOutrightIsNotTriedAgain() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeSecurityGroups": [try Self.xml("<DescribeSecurityGroupsResponse><securityGroupInfo/></DescribeSecurityGroupsResponse>")],
+            "CreateSecurityGroup": [Self.error(.ec2, "CreateSecurityGroup", "InvalidVpcID.NotFound")],
+        ])
+        let error = try await #require(throws: AWSError.self) { try await Self.run(Self.createGroup, api) }
+        #expect(error.code == "InvalidVpcID.NotFound")
+        #expect(await api.actions == ["DescribeSecurityGroups", "CreateSecurityGroup"])
+    }
+
     @Test(arguments: [[], othersTags])
     func securityGroupUnderOurNameWithoutOurTagIsRefused(tags: [Spec.Tag]) async throws {
         let api = RecordingQueryAPI(["DescribeSecurityGroups": [try Self.xml(
