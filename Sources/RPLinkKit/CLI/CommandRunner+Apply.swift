@@ -104,10 +104,13 @@ extension CommandRunner {
             }
             let names = Set(session.specs.map(\.name))
             let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
+            let lock = StackLock(ec2: EC2(api: session.api))
+            let locks = try await acquireLocks(lock, for: work.filter { !$0.plan.steps.isEmpty }.map(\.spec))
             let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
             let report = await executor.run(work, stop: stop) { event in
                 console.writeOutput(progress.line(event) + "\n")
             }
+            await releaseLocks(lock, locks)
             console.writeOutput("\n" + progress.summary(report, verb: verb))
             failed = failed || !report.succeeded
         }
@@ -116,6 +119,32 @@ extension CommandRunner {
         }
         if !run.options.destroy { try await printOutputs(run, options: options) }
         return .success
+    }
+
+    /// Takes every stack's lock, or none: on a failure the ones taken are given back.
+    func acquireLocks(_ lock: StackLock, for specs: [Spec]) async throws(RPLinkError) -> [String] {
+        var taken: [String] = []
+        for spec in specs {
+            do {
+                taken.append(try await lock.acquire(spec))
+            } catch {
+                await releaseLocks(lock, taken)
+                if let error = error as? RPLinkError { throw error }
+                throw RPLinkError(.aws, "stack \(spec.name): cannot take the lock that keeps two runs apart; nothing was changed", cause: error)
+            }
+        }
+        return taken
+    }
+
+    /// Gives locks back; one that cannot be deleted is reported, since it would block the next run.
+    func releaseLocks(_ lock: StackLock, _ groupIds: [String]) async {
+        for groupId in groupIds {
+            do {
+                try await lock.release(groupId)
+            } catch {
+                console.writeError("Warning: could not delete the lock security group \(groupId): \(error). Delete it before the next run.\n")
+            }
+        }
     }
 
     /// Re-reads the stacks and prints their outputs after a successful apply.
