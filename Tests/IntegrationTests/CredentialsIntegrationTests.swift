@@ -48,18 +48,15 @@ import RPLinkKit
     static func botoCallerArn(_ credentials: AWSCredentials, emulator: Emulator) async throws -> String {
         let result = try await Boto.runPython("""
             import boto3, json
-            sts = boto3.client("sts", endpoint_url="\(emulator.endpoint.absoluteString)", region_name="us-east-1",
-                               aws_access_key_id=\(pythonString(credentials.accessKeyId)),
-                               aws_secret_access_key=\(pythonString(credentials.secretAccessKey)),
-                               aws_session_token=\(pythonString(credentials.sessionToken ?? "")))
+            sts = boto3.client("sts", endpoint_url="\(emulator.endpoint.absoluteString)", region_name="us-east-1")
             print(json.dumps(sts.get_caller_identity()["Arn"]))
-            """, environment: [:])
+            """, environment: [
+                "AWS_ACCESS_KEY_ID": credentials.accessKeyId,
+                "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+                "AWS_SESSION_TOKEN": credentials.sessionToken ?? "",
+            ])
         guard result.exitCode == 0 else { throw EmulatorError(description: "boto3 get_caller_identity failed: \(result)") }
         return try JSONDecoder().decode(String.self, from: Data(result.stdout.utf8))
-    }
-
-    private static func pythonString(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     static func planSpec(_ name: String, emulator: Emulator) async throws -> (folder: URL, spec: URL) {
