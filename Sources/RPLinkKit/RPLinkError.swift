@@ -1,3 +1,8 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// An error rplink reports to its user: a stable code, a message that says what to do, and the cause.
 ///
 /// Modelled on swift-nio's error structs. `description` never contains secrets: callers
@@ -32,7 +37,9 @@ public struct RPLinkError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        guard let cause else { return message }
+        // A URLError renders as a raw NSError dump on Linux; whoever wraps one (AWSClient)
+        // already says in words what failed, so it stays out of the text.
+        guard let cause, !(cause is URLError) else { return message }
         return "\(message): \(cause)"
     }
 }

@@ -105,12 +105,69 @@ public final class URLSessionTransport: HTTPTransport {
         }
         if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
 
-        let (data, response) = try await session.data(for: urlRequest)
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        let session = session
+        let finalRequest = urlRequest
+        let cancellation = DataTaskCancellation()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
+                let task = session.dataTask(with: finalRequest) { data, response, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else if let http = response as? HTTPURLResponse {
+                        continuation.resume(returning: Self.response(http, body: data ?? Data()))
+                    } else {
+                        continuation.resume(throwing: URLError(.badServerResponse))
+                    }
+                }
+                cancellation.start(task)
+            }
+        } onCancel: {
+            cancellation.cancel()
+        }
+    }
+
+    private static func response(_ http: HTTPURLResponse, body: Data) -> HTTPResponse {
         let headers = http.allHeaderFields.compactMap { key, value -> HTTPHeader? in
             guard let name = key as? String else { return nil }
             return HTTPHeader(name, "\(value)")
         }
-        return HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](data))
+        return HTTPResponse(status: http.statusCode, headers: headers, body: [UInt8](body))
+    }
+}
+
+/// Cancels a data task when its Swift task is cancelled, without URLSession's async API.
+///
+/// On Linux, `URLSession.data(for:)` can deadlock when its task is cancelled while the response
+/// is being handled (swift-corelibs-foundation #5412): the cancellation handler runs under the
+/// Swift task's status lock and waits for the session's work queue, while the work queue waits
+/// for that lock to resume the task. Here the data task is cancelled from another thread, after
+/// the handler has returned and released the lock.
+private final class DataTaskCancellation: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: URLSessionDataTask?
+    private var cancelled = false
+
+    /// Starts the task, and cancels it at once when cancellation came first; the completion
+    /// handler then runs with `URLError(.cancelled)`, so the continuation is always resumed.
+    func start(_ task: URLSessionDataTask) {
+        let alreadyCancelled = lock.withLock {
+            self.task = task
+            return cancelled
+        }
+        task.resume()
+        if alreadyCancelled { task.cancel() }
+    }
+
+    func cancel() {
+        let started = lock.withLock {
+            cancelled = true
+            return task != nil
+        }
+        guard started else { return }
+        DispatchQueue.global().async { self.cancelStartedTask() }
+    }
+
+    private func cancelStartedTask() {
+        lock.withLock { task }?.cancel()
     }
 }

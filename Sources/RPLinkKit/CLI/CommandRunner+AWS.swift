@@ -69,7 +69,9 @@ extension CommandRunner {
             do {
                 let read = try await LiveStateReader(api: session.api).read(session.specs)
                 states.merge(read) { $1 }
-            } catch let error as RPLinkError {
+            } catch let error as RPLinkError where error.code != .aws {
+                // Credential and configuration errors concern no stack; an unreachable
+                // endpoint (code .aws) is wrapped below so the error names the stack.
                 throw error
             } catch {
                 let stacks = session.specs.map(\.name).joined(separator: ", ")
