@@ -157,6 +157,9 @@ final class Emulator: @unchecked Sendable {
     private static let watchdogScript = """
         import ctypes, os, signal, subprocess, sys, time
         port, log_path = sys.argv[1], sys.argv[2]
+        # Foundation's Process starts children with signals blocked: unblock them so that
+        # SIGTERM stops the watchdog (and moto, which inherits the mask) at once.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
         parent = os.getppid()
         PR_SET_PDEATHSIG = 1
         def die_with_watchdog():
