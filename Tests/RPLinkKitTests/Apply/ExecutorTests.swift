@@ -189,7 +189,8 @@ import Testing
     }
 
     @Test func aLongStepReportsStillRunningUntilItEnds() async throws {
-        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(200)])
+        // 24 intervals long, so that even a loaded machine's scheduler ticks at least twice.
+        let api = FakeAWS().api(delays: ["CreateTags": .milliseconds(600)])
         let events = EventLog()
         let report = await run([Self.tagStep("slow")], api: api, progressInterval: .milliseconds(25), events: events)
         #expect(report.succeeded)
@@ -202,10 +203,10 @@ import Testing
         let elapsed = kinds.compactMap { kind -> Duration? in
             if case .stillRunning(let elapsed) = kind { elapsed } else { nil }
         }
-        #expect(elapsed.count >= 3)
+        #expect(elapsed.count >= 2)
         #expect(elapsed == elapsed.sorted())
         #expect(elapsed.allSatisfy { $0 < total })
-        #expect(total >= .milliseconds(200))
+        #expect(total >= .milliseconds(600))
     }
 
     @Test func aQuickStepReportsNoStillRunning() async {
