@@ -78,6 +78,10 @@ public final class URLSessionTransport: HTTPTransport {
     /// - Parameters:
     ///   - requestTimeout: the longest wait for any bytes of a response (URLSession's request timeout).
     ///   - resourceTimeout: the longest a whole request may take, connection included.
+    /// Enough for the widest round of parallel reads of one stack and for `--parallelism` 10
+    /// steps, each with a wait poll, at once.
+    static let maximumConnectionsPerHost = 32
+
     public init(requestTimeout: TimeInterval = 30, resourceTimeout: TimeInterval = 120) {
         // Whole seconds, at least one: Linux's URLSession truncates a fraction, and 0 times out at once.
         let requestTimeout = max(1, requestTimeout.rounded(.up))
@@ -89,6 +93,9 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        // Linux's URLSession allows 6 connections per host by default, which turned a round of 7
+        // parallel reads into two rounds behind an --endpoint-url (one host for every service).
+        configuration.httpMaximumConnectionsPerHost = Self.maximumConnectionsPerHost
         self.session = URLSession(configuration: configuration)
         self.requestTimeout = requestTimeout
     }
