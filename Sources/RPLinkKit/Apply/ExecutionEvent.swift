@@ -29,7 +29,7 @@ public struct ExecutionReport: Sendable {
     public struct Failure: Sendable {
         public var stack: String
         public var step: PlanStep
-        public var error: any Error & Sendable
+        public var error: any Error
     }
 
     public var done: [(stack: String, step: PlanStep)] = []

@@ -99,7 +99,7 @@ public struct Executor: Sendable {
                     onEvent(ExecutionEvent(stack: job.spec.name, step: job.step, kind: .finished(elapsed: elapsed)))
                 case .failure(let error):
                     states[job.key] = .failed
-                    report.failed.append(.init(stack: job.spec.name, step: job.step, error: SendableError(error)))
+                    report.failed.append(.init(stack: job.spec.name, step: job.step, error: error))
                     onEvent(ExecutionEvent(stack: job.spec.name, step: job.step, kind: .failed(message: "\(error)", elapsed: elapsed)))
                 }
             }
@@ -156,19 +156,5 @@ actor CreatedIDs {
 
     func id(of address: ResourceAddress, stack: String) -> String? {
         ids[stack]?[address]
-    }
-}
-
-/// Carries any error across the report's `Sendable` boundary by its description and, when it
-/// is one of ours, the value itself.
-struct SendableError: Error, Sendable, CustomStringConvertible {
-    var description: String
-    var aws: AWSError?
-    var rplink: RPLinkError?
-
-    init(_ error: any Error) {
-        description = "\(error)"
-        aws = error as? AWSError
-        rplink = error as? RPLinkError
     }
 }

@@ -65,7 +65,7 @@ import Testing
         var report = ExecutionReport()
         report.done = [("planetscale-import", Self.setCrossZone)]
         let error = AWSError(service: .elbv2, action: "CreateLoadBalancer", code: "TooManyLoadBalancers", message: "quota reached", requestId: "req-9", httpStatus: 400)
-        report.failed = [.init(stack: "planetscale-import", step: Self.createNLB, error: SendableError(error))]
+        report.failed = [.init(stack: "planetscale-import", step: Self.createNLB, error: error)]
         report.skipped = [("planetscale-import", Self.createService, "a step it depends on did not complete")]
         let summary = ProgressRenderer(showStack: false).summary(report, verb: "Apply")
         let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
