@@ -64,6 +64,12 @@ final class KillProxy: @unchecked Sendable {
         return State(connections: numbers[0], requests: numbers[1], answered: numbers[2], held: numbers[3], upstreamInFlight: numbers[4])
     }
 
+    /// The form bodies of the requests received so far, in order.
+    func bodies() -> [String] {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("bodies"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
     /// Polls the counters until `condition` holds (true) or `timeout` passes (false).
     func wait(timeout: Duration = .seconds(20), until condition: (State) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout

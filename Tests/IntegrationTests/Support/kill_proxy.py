@@ -11,7 +11,8 @@ FREEZE_AFTER < 0 never freezes (a counting or delaying proxy). With UPSTREAM_POR
 is forwarded (every request gets a 502): a recorder that only counts connections.
 
 STATE_DIR/port gets the listening port; STATE_DIR/state is rewritten atomically on every
-change as "connections requests answered held upstream_in_flight".
+change as "connections requests answered held upstream_in_flight"; STATE_DIR/bodies gets
+each request's form body on a line of its own (form bodies have no raw newline).
 The proxy exits when its parent (the test process) goes away.
 """
 
@@ -96,8 +97,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             bump(in_flight=-1)
 
     def forward(self):
+        request = self.read_body()
+        with lock:
+            with open(os.path.join(STATE_DIR, "bodies"), "ab") as out:
+                out.write(request.replace(b"\n", b"%0A") + b"\n")
         bump(requests=1)
-        status, headers, body = self.upstream(self.read_body())
+        status, headers, body = self.upstream(request)
         if not may_answer():
             bump(held=1)
             never.wait()
