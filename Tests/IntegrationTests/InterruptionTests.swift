@@ -99,6 +99,9 @@ import Testing
             }
             let again = try await rplink.run(["apply", "--auto-approve", spec.path], emulator: setup.emulator, timeout: .seconds(120))
             if again.exitCode != 0 { failures.append("kill point \(point): the re-run failed: \(again)") }
+            if (again.stdout + again.stderr).contains(setup.emulator.credentials.secretAccessKey) {
+                failures.append("kill point \(point): the re-run printed the secret key")
+            }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
 
@@ -140,6 +143,9 @@ import Testing
             }
             let again = try await rplink.run(["destroy", "--auto-approve", spec.path], emulator: setup.emulator, timeout: .seconds(120))
             if again.exitCode != 0 { failures.append("kill point \(point): the re-run failed: \(again)") }
+            if (again.stdout + again.stderr).contains(setup.emulator.credentials.secretAccessKey) {
+                failures.append("kill point \(point): the re-run printed the secret key")
+            }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n\n"))")
 
