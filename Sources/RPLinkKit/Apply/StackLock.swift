@@ -72,6 +72,21 @@ public struct StackLock: Sendable {
         throw RPLinkError(.configuration, "stack \(spec.name): could not take the lock \(name); run again")
     }
 
+    /// Deletes a lock that a run killed on this machine left behind, for a run that changes
+    /// nothing and so takes no lock: a kill after the last step would otherwise leave the lock
+    /// there for good, and block the next run from another machine. Returns the group deleted.
+    @discardableResult
+    public func clearAbandoned(_ spec: Spec, isAlive: @Sendable (Int32) -> Bool = Self.processIsAlive) async throws -> String? {
+        let name = Self.groupName(for: spec.name)
+        let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
+        guard let lock = existing.first,
+              let other = lock.tags.first(where: { $0.key == Self.holderTagKey }).flatMap({ Holder(tagValue: $0.value) }),
+              other.host == holder.host, !isAlive(other.pid)
+        else { return nil }
+        try await release(lock.groupId)
+        return lock.groupId
+    }
+
     /// Gives the lock back; a lock already gone is fine.
     public func release(_ groupId: String) async throws {
         do {

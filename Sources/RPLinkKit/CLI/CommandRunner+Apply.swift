@@ -74,6 +74,7 @@ extension CommandRunner {
             throw RPLinkError(.preflight, "the plan has errors (listed above); nothing was changed")
         }
         guard run.hasChanges else {
+            await clearAbandonedLocks(run.sessions, stacks: Set(run.entries.map(\.spec.name)))
             if !run.options.destroy { try await printOutputs(run, options: options) }
             return .success
         }
@@ -106,6 +107,7 @@ extension CommandRunner {
             let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
             let lock = StackLock(ec2: EC2(api: session.api))
             let locks = try await acquireLocks(lock, for: work.filter { !$0.plan.steps.isEmpty }.map(\.spec))
+            await clearAbandonedLocks([session], stacks: Set(work.filter { $0.plan.steps.isEmpty }.map(\.spec.name)))
             let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
             let report = await executor.run(work, stop: stop) { event in
                 console.writeOutput(progress.line(event) + "\n")
@@ -134,6 +136,23 @@ extension CommandRunner {
             }
         }
         return taken
+    }
+
+    /// Deletes the locks that runs killed on this machine left on stacks this run does not
+    /// change (and so does not lock); a failure only warns, as the next changing run takes such a lock over.
+    func clearAbandonedLocks(_ sessions: [RegionSession], stacks: Set<String>) async {
+        for session in sessions {
+            let lock = StackLock(ec2: EC2(api: session.api))
+            for spec in session.specs where stacks.contains(spec.name) {
+                do {
+                    if let groupId = try await lock.clearAbandoned(spec) {
+                        console.writeError("Deleted the lock security group \(groupId) that a killed run left on stack \(spec.name).\n")
+                    }
+                } catch {
+                    console.writeError("Warning: could not check stack \(spec.name) for a lock left by a killed run: \(error)\n")
+                }
+            }
+        }
     }
 
     /// Gives locks back; one that cannot be deleted is reported, since it would block the next run.

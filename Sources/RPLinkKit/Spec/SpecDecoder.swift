@@ -414,6 +414,21 @@ struct SpecDecoder {
 
     // MARK: tags
 
+    /// ELBv2's tag pattern `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$` (EC2 is laxer): the tags go on both,
+    /// so a tag ELBv2 refuses would otherwise fail the apply halfway, after the EC2 objects.
+    static func isAllowedTagText(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .spaceSeparator, .lineSeparator, .paragraphSeparator,
+                 .decimalNumber, .letterNumber, .otherNumber:
+                return true
+            default:
+                return "_.:/=+-@".unicodeScalars.contains(scalar)
+            }
+        }
+    }
+
     private mutating func decodeTags(_ node: YAMLNode) -> [Spec.Tag]? {
         guard case .mapping(let pairs) = node.content else {
             expected("a mapping", for: "tags", found: node)
@@ -439,6 +454,9 @@ struct SpecDecoder {
                 let owner = prefix == "aws:" ? "AWS" : "rplink"
                 report(pair.key.mark, "tag key '\(key)' uses the prefix '\(prefix)', which is reserved for \(owner)")
                 valid = false
+            } else if !Self.isAllowedTagText(key) {
+                report(pair.key.mark, "tag key '\(key)' has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
+                valid = false
             }
             // A tag value is text: `team: 42` or `on_call: true` is kept as written.
             let value: String?
@@ -450,6 +468,11 @@ struct SpecDecoder {
             guard let value else { valid = false; continue }
             if value.count > 256 {
                 report(pair.value.mark, "the value of tag '\(key)' is \(value.count) characters long; at most 256")
+                valid = false
+                continue
+            }
+            if !Self.isAllowedTagText(value) {
+                report(pair.value.mark, "the value of tag '\(key)' has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
                 valid = false
                 continue
             }

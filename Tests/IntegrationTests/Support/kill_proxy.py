@@ -1,0 +1,153 @@
+"""A loopback HTTP proxy in front of the emulator that stops answering after K calls.
+
+Usage: kill_proxy.py UPSTREAM_PORT STATE_DIR FREEZE_AFTER DELAY_MS
+
+Every request is forwarded to 127.0.0.1:UPSTREAM_PORT with its body and headers unchanged,
+the Host header included (the emulator checks the SigV4 signature against it). The first
+FREEZE_AFTER answers go back to the client (each held DELAY_MS first); every later request
+is still forwarded, so it reaches the emulator and takes effect, but its answer is held
+forever: the client is left exactly where a SIGKILL "after call K" should find it.
+FREEZE_AFTER < 0 never freezes (a counting or delaying proxy). With UPSTREAM_PORT 0 nothing
+is forwarded (every request gets a 502): a recorder that only counts connections.
+
+STATE_DIR/port gets the listening port; STATE_DIR/state is rewritten atomically on every
+change as "connections requests answered held upstream_in_flight"; STATE_DIR/bodies gets
+each request's form body on a line of its own (form bodies have no raw newline).
+The proxy exits when its parent (the test process) goes away.
+"""
+
+import http.client
+import http.server
+import os
+import signal
+import sys
+import threading
+import time
+
+UPSTREAM_PORT = int(sys.argv[1])
+STATE_DIR = sys.argv[2]
+FREEZE_AFTER = int(sys.argv[3])
+DELAY = int(sys.argv[4]) / 1000.0
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
+
+lock = threading.Lock()
+counts = {"connections": 0, "requests": 0, "answering": 0, "answered": 0, "held": 0, "in_flight": 0}
+never = threading.Event()
+
+
+def bump(**changes):
+    with lock:
+        for key, delta in changes.items():
+            counts[key] += delta
+        line = " ".join(str(counts[k]) for k in ("connections", "requests", "answered", "held", "in_flight"))
+        path = os.path.join(STATE_DIR, "state")
+        with open(path + ".tmp", "w") as out:
+            out.write(line)
+        os.rename(path + ".tmp", path)
+
+
+def may_answer():
+    """Reserves an answer slot, or says that this answer is to be held forever."""
+    with lock:
+        if 0 <= FREEZE_AFTER <= counts["answering"]:
+            return False
+        counts["answering"] += 1
+        return True
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        bump(connections=1)
+
+    def log_message(self, *_):
+        pass
+
+    def read_body(self):
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def upstream(self, body):
+        if UPSTREAM_PORT == 0:
+            return 502, [("Content-Type", "text/plain")], b"no upstream"
+        bump(in_flight=1)
+        connection = http.client.HTTPConnection("127.0.0.1", UPSTREAM_PORT, timeout=60)
+        try:
+            connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for name, value in self.headers.items():
+                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                    connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(body)))
+            connection.endheaders(body)
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+            bump(in_flight=-1)
+
+    def forward(self):
+        request = self.read_body()
+        with lock:
+            with open(os.path.join(STATE_DIR, "bodies"), "ab") as out:
+                out.write(request.replace(b"\n", b"%0A") + b"\n")
+        bump(requests=1)
+        status, headers, body = self.upstream(request)
+        if not may_answer():
+            bump(held=1)
+            never.wait()
+        if DELAY > 0:
+            time.sleep(DELAY)
+        self.send_response(status)
+        for name, value in headers:
+            if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+        bump(answered=1)
+
+    do_GET = do_POST = do_PUT = do_DELETE = forward
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A client killed mid-answer is what this proxy is for, not an error worth a traceback.
+        pass
+
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(0)
+
+
+def main():
+    # Foundation's Process starts children with the test thread's signals blocked: unblock
+    # them so that the test's SIGTERM stops this proxy.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    server = Server(("127.0.0.1", 0), Handler)
+    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    bump()
+    path = os.path.join(STATE_DIR, "port")
+    with open(path + ".tmp", "w") as out:
+        out.write(str(server.server_address[1]))
+    os.rename(path + ".tmp", path)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
