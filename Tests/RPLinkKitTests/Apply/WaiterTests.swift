@@ -55,7 +55,7 @@ import Testing
         let poll = Poll(succeedOn: nil)
         let waiter = Waiter(firstInterval: .nanoseconds(1), maxInterval: .nanoseconds(1), timeout: .milliseconds(60), sleep: { sleeps.append($0) })
         let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
+        let elapsed = await clock.measure {
             await #expect(throws: RPLinkError.self) {
                 try await waiter.until("a slow check") {
                     try await Task.sleep(for: .milliseconds(20))
