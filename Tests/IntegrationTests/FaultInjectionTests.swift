@@ -14,7 +14,10 @@ import Testing
     static let seeds: [UInt64] = ProcessInfo.processInfo.environment["RPLINK_FAULT_SEEDS"]
         .map { $0.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) } } ?? Array(1...12)
     static let rate = 0.15
-    static let environment = ["AWS_MAX_ATTEMPTS": "5"]
+    /// A 3 s request timeout bounds what a stalled request costs: on Linux, a connection reset
+    /// while other requests are in flight sometimes leaves one of those without an answer
+    /// until its timeout (a URLSession limitation), which rplink then retries.
+    static let environment = ["AWS_MAX_ATTEMPTS": "5", "RPLINK_HTTP_TIMEOUT": "3"]
 
     let rplink: RPLinkBinary
 
@@ -74,14 +77,17 @@ import Testing
         let command = arguments[0]
         let started = ContinuousClock.now
         defer { print("fault-injection seed=\(setup.seed) \(command) took \(ContinuousClock.now - started)") }
-        let faulty = try await rplink.run(arguments + ["--endpoint-url", proxy.endpoint.absoluteString],
+        let faulty = try await rplink.run(arguments + ["--debug", "--endpoint-url", proxy.endpoint.absoluteString],
                                           emulator: setup.emulator, environment: Self.environment, timeout: .seconds(180))
         let context = "seed \(setup.seed), \(command) under faults (injected so far: \((try? proxy.injected()?.events) ?? nil ?? []))"
         #expect(!faulty.timedOut, "\(context) hung: \(faulty)")
         try #require(faulty.exitCode == 0 || faulty.exitCode == 1, "\(context) must end 0 or 1, not crash: \(faulty)")
+        let stalls = faulty.stderr.components(separatedBy: "no response URLError(-1001)").count - 1
+        if stalls > 0 { print("fault-injection seed=\(setup.seed) \(command) stalled requests recovered by timeout: \(stalls)") }
         if faulty.exitCode == 0 { return .succeeded }
 
         let errorLines = faulty.stderr.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
+        print("fault-injection seed=\(setup.seed) \(command) failed: \(errorLines.joined(separator: " | "))")
         #expect(errorLines.count == 1, "\(context) must fail with one clear Error: line: \(faulty)")
         #expect(!faulty.stderr.contains("Fatal error") && !faulty.stderr.contains("Stack dump"), "\(context): \(faulty)")
 
