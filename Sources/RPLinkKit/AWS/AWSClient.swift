@@ -157,6 +157,7 @@ public struct AWSClient: QueryAPI {
         case .cannotFindHost, .dnsLookupFailed: "the host name could not be resolved"
         case .networkConnectionLost: "the connection was lost"
         case .notConnectedToInternet: "there is no network connection"
+        case .unknown: "the transfer failed before a whole response arrived (URL error -1)"
         default: "URL error \(error.code.rawValue)"
         }
     }

@@ -28,10 +28,11 @@ public struct RetryPolicy: Sendable {
     ]
     public static let transientCodes: Set<String> = ["RequestTimeout", "RequestTimeoutException", "InternalError"]
     public static let transientStatuses: Set<Int> = [500, 502, 503, 504]
-    /// Failures to get any response that a new connection may not have.
+    /// Failures to get any response that a new connection may not have. `.unknown` is what
+    /// Linux's URLSession reports for a reply cut short (fewer bytes than its Content-Length).
     public static let retryableURLErrorCodes: Set<URLError.Code> = [
         .timedOut, .cannotConnectToHost, .networkConnectionLost, .cannotFindHost,
-        .dnsLookupFailed, .notConnectedToInternet, .badServerResponse,
+        .dnsLookupFailed, .notConnectedToInternet, .badServerResponse, .unknown,
     ]
 
     public init(maxAttempts: Int = defaultMaxAttempts, baseDelay: TimeInterval = 1, maxBackoff: TimeInterval = 20,

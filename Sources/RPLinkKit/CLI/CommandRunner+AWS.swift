@@ -29,6 +29,7 @@ extension CommandRunner {
         do {
             let endpoints = EndpointResolver(endpointURLFlag: options.endpointURL, environment: environment)
             let retryPolicy = try RetryPolicy.standard(environment: environment)
+            let transport = URLSessionTransport(requestTimeout: try Self.httpTimeout(environment: environment))
             let debugSink = options.debug ? AWSClient.standardErrorSink : nil
             var byRegion: [(String, [Spec])] = []
             let regionResolver = try RegionResolver(flag: options.region, context: credentialsContext(options, makeSTS: { _ in NoSTS() }))
@@ -44,7 +45,8 @@ extension CommandRunner {
                 if let makeAPI { return RegionSession(region: region, specs: specs, api: makeAPI(region)) }
                 let urls = try endpoints.resolve(region: region)
                 let makeClient: @Sendable ((any CredentialsProvider)?) -> AWSClient = { credentials in
-                    AWSClient(region: region, endpoints: urls, credentials: credentials, retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink)
+                    AWSClient(region: region, endpoints: urls, credentials: credentials, transport: transport,
+                              retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink)
                 }
                 let context = credentialsContext(options, makeSTS: { makeClient($0) })
                 let credentials = CredentialChain(context: context).cached()
@@ -56,6 +58,21 @@ extension CommandRunner {
             throw RPLinkError(.configuration, "cannot set up the AWS client", cause: error)
         }
     }
+
+    /// The longest wait for a response to one HTTP request: `RPLINK_HTTP_TIMEOUT` seconds, else 30.
+    /// A hung endpoint then fails the attempt, which is retried like any lost connection.
+    static func httpTimeout(environment: [String: String]) throws(RPLinkError) -> TimeInterval {
+        guard let text = environment[httpTimeoutVariable]?.trimmingWhitespace, !text.isEmpty else {
+            return defaultHTTPTimeout
+        }
+        guard let seconds = Int(text), (1...3600).contains(seconds) else {
+            throw RPLinkError(.configuration, "\(httpTimeoutVariable) must be a whole number of seconds from 1 to 3600, not \"\(text)\"")
+        }
+        return TimeInterval(seconds)
+    }
+
+    static let httpTimeoutVariable = "RPLINK_HTTP_TIMEOUT"
+    static let defaultHTTPTimeout: TimeInterval = 30
 
     func credentialsContext(_ options: GlobalOptions, makeSTS: @escaping @Sendable ((any CredentialsProvider)?) -> any QueryAPI) -> CredentialsContext {
         let home = environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path

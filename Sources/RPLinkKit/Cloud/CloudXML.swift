@@ -23,8 +23,18 @@ enum CloudXML {
         return value
     }
 
-    static func int(_ node: XMLNode, _ path: String...) -> Int? {
-        text(node, path).flatMap { Int($0) }
+    /// Thrown when an element holds text where AWS always sends a whole number.
+    struct NotAnInteger: Error {
+        var path: [String]
+        var value: String
+    }
+
+    /// The whole number at a path; nil when the element is absent or empty. Text that is not a
+    /// number is an invalid response, not a default: a garbled port read as 0 would plan a replace.
+    static func int(_ node: XMLNode, _ path: String...) throws -> Int? {
+        guard let raw = text(node, path), !raw.isEmpty else { return nil }
+        guard let value = Int(raw) else { throw NotAnInteger(path: [node.name] + path, value: raw) }
+        return value
     }
 
     static func bool(_ node: XMLNode, _ path: String...) -> Bool? {
@@ -56,6 +66,12 @@ enum CloudXML {
             throw AWSError(
                 service: service, action: action, code: "InvalidResponse",
                 message: "the response has no <\(missing.path.joined(separator: "/"))>", httpStatus: 200
+            )
+        } catch let wrong as NotAnInteger {
+            let shown = wrong.value.count > 40 ? String(wrong.value.prefix(40)) + "…" : wrong.value
+            throw AWSError(
+                service: service, action: action, code: "InvalidResponse",
+                message: "the response's <\(wrong.path.joined(separator: "/"))> is not a whole number: \"\(shown)\"", httpStatus: 200
             )
         }
     }

@@ -137,8 +137,8 @@ extension EC2 {
             groupId = try CloudXML.required(xml, "groupId")
             isEgress = CloudXML.bool(xml, "isEgress") ?? false
             ipProtocol = xml.string("ipProtocol") ?? "-1"
-            fromPort = CloudXML.int(xml, "fromPort") ?? -1
-            toPort = CloudXML.int(xml, "toPort") ?? -1
+            fromPort = try CloudXML.int(xml, "fromPort") ?? -1
+            toPort = try CloudXML.int(xml, "toPort") ?? -1
             cidrIpv4 = xml.string("cidrIpv4")
             description = xml.string("description").flatMap { $0.isEmpty ? nil : $0 }
             tags = CloudXML.tags(xml, "tagSet")

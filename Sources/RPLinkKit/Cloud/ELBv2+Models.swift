@@ -86,15 +86,15 @@ extension ELBv2 {
             self.unhealthyThresholdCount = unhealthyThresholdCount
         }
 
-        init(xml: XMLNode) {
+        init(xml: XMLNode) throws {
             enabled = CloudXML.bool(xml, "HealthCheckEnabled")
             `protocol` = xml.string("HealthCheckProtocol")
             port = xml.string("HealthCheckPort")
             path = xml.string("HealthCheckPath")
-            intervalSeconds = CloudXML.int(xml, "HealthCheckIntervalSeconds")
-            timeoutSeconds = CloudXML.int(xml, "HealthCheckTimeoutSeconds")
-            healthyThresholdCount = CloudXML.int(xml, "HealthyThresholdCount")
-            unhealthyThresholdCount = CloudXML.int(xml, "UnhealthyThresholdCount")
+            intervalSeconds = try CloudXML.int(xml, "HealthCheckIntervalSeconds")
+            timeoutSeconds = try CloudXML.int(xml, "HealthCheckTimeoutSeconds")
+            healthyThresholdCount = try CloudXML.int(xml, "HealthyThresholdCount")
+            unhealthyThresholdCount = try CloudXML.int(xml, "UnhealthyThresholdCount")
         }
 
         /// The same names in CreateTargetGroup and ModifyTargetGroup.
@@ -139,10 +139,10 @@ extension ELBv2 {
             arn = try CloudXML.required(xml, "TargetGroupArn")
             name = try CloudXML.required(xml, "TargetGroupName")
             `protocol` = xml.string("Protocol") ?? ""
-            port = CloudXML.int(xml, "Port") ?? 0
+            port = try CloudXML.int(xml, "Port") ?? 0
             vpcId = xml.string("VpcId") ?? ""
             targetType = xml.string("TargetType") ?? ""
-            healthCheck = HealthCheck(xml: xml)
+            healthCheck = try HealthCheck(xml: xml)
             loadBalancerArns = CloudXML.strings(xml, "LoadBalancerArns")
         }
     }
@@ -186,7 +186,7 @@ extension ELBv2 {
         }
 
         init(xml: XMLNode) throws {
-            target = Target(id: try CloudXML.required(xml, "Target", "Id"), port: CloudXML.int(xml, "Target", "Port") ?? 0)
+            target = try Target(id: CloudXML.required(xml, "Target", "Id"), port: CloudXML.int(xml, "Target", "Port") ?? 0)
             availabilityZone = xml.string("Target", "AvailabilityZone")
             state = xml.string("TargetHealth", "State") ?? ""
             reason = xml.string("TargetHealth", "Reason")
@@ -215,7 +215,7 @@ extension ELBv2 {
         init(xml: XMLNode) throws {
             arn = try CloudXML.required(xml, "ListenerArn")
             loadBalancerArn = xml.string("LoadBalancerArn") ?? ""
-            port = CloudXML.int(xml, "Port") ?? 0
+            port = try CloudXML.int(xml, "Port") ?? 0
             `protocol` = xml.string("Protocol") ?? ""
             // A forward action names its group directly or, in the newer form, in ForwardConfig.
             var arns: [String] = []

@@ -1,35 +1,83 @@
 import Foundation
 
-/// A loopback proxy in front of the emulator (Support/fault_proxy.py) that answers the
-/// first `times` calls of one AWS action with an injected 400 ValidationError and
-/// forwards everything else unchanged, so a run can fail halfway on purpose.
+/// A loopback proxy in front of the emulator (Support/fault_proxy.py) that injects faults.
+///
+/// Two modes: `start(upstream:failing:times:)` answers the first `times` calls of one AWS
+/// action with a 400 ValidationError, so a run can fail halfway on purpose;
+/// `start(upstream:seed:rate:kinds:)` follows a seeded schedule of throttling, 5xx, HTML
+/// pages, truncated bodies, connection resets before and after forwarding, and delays, and
+/// logs what it injected (`injected()`).
 final class FaultProxy: @unchecked Sendable {
+    /// What the seeded schedule can inject; the raw values are fault_proxy.py's names.
+    enum Kind: String, CaseIterable, Sendable, Codable {
+        case throttle, http500, http503, html502, truncated
+        case resetBefore = "reset_before"
+        case resetAfter = "reset_after"
+        case delay
+    }
+
+    /// What a seeded proxy has seen and injected so far.
+    struct Log: Sendable, Decodable {
+        var requests: Int
+        var counts: [String: Int]
+        /// Each injection as `[kind, action]`, in the order the proxy decided them.
+        var events: [[String]]
+
+        func count(_ kind: Kind) -> Int { counts[kind.rawValue] ?? 0 }
+        var total: Int { counts.values.reduce(0, +) }
+    }
+
     let port: Int
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     private let process: Process
+    private let logFile: URL?
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, process: Process, logFile: URL?) {
         self.port = port
         self.process = process
+        self.logFile = logFile
     }
 
     deinit { stop() }
 
     static func start(upstream: Emulator, failing action: String, times: Int = 1) async throws -> FaultProxy {
+        try await launch(arguments: [String(upstream.port), action, String(times)], logFile: nil)
+    }
+
+    /// A proxy whose `rate` share of requests (0...1) get a fault drawn from `kinds` by a
+    /// generator seeded with `seed`.
+    static func start(upstream: Emulator, seed: UInt64, rate: Double, kinds: [Kind] = Kind.allCases) async throws -> FaultProxy {
+        let folder = try TemporaryDirectory.make(prefix: "fault-log")
+        let logFile = folder.appendingPathComponent("faults.json")
+        return try await launch(
+            arguments: [String(upstream.port), "--seeded", String(seed), String(rate),
+                        kinds.map(\.rawValue).joined(separator: ","), logFile.path],
+            logFile: logFile)
+    }
+
+    /// The seeded proxy's log as it stands; nil in the one-action mode.
+    func injected() throws -> Log? {
+        guard let logFile else { return nil }
+        return try JSONDecoder().decode(Log.self, from: Data(contentsOf: logFile))
+    }
+
+    private static func launch(arguments: [String], logFile: URL?) async throws -> FaultProxy {
         let folder = try TemporaryDirectory.make(prefix: "fault-proxy")
         let portFile = folder.appendingPathComponent("port")
         let script = RepositoryPaths.root.appendingPathComponent("Tests/IntegrationTests/Support/fault_proxy.py")
         let process = Process()
         process.executableURL = try ProcessRunner.which("python3")
-        process.arguments = [script.path, String(upstream.port), action, String(times), portFile.path]
+        process.arguments = [script.path] + arguments + [portFile.path]
         process.standardInput = FileHandle.nullDevice
+        // A reset connection makes the handler thread print a traceback: keep it out of the test log.
+        process.standardError = FileHandle.nullDevice
         try process.run()
 
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return FaultProxy(port: port, process: process)
+                return FaultProxy(port: port, process: process, logFile: logFile)
             }
             guard process.isRunning else { throw EmulatorError(description: "fault_proxy.py exited at start") }
             try await Task.sleep(for: .milliseconds(20))

@@ -132,6 +132,9 @@ struct StackSnapshot: Sendable, Decodable {
             stack_filter = [{"Name": "tag:rplink:stack", "Values": [stack]}]
             services = []
             for s in ec2.describe_vpc_endpoint_service_configurations(Filters=stack_filter)["ServiceConfigurations"]:
+                # The emulator ignores tag filters on this call: check the tag here too.
+                if not ours(s.get("Tags", [])):
+                    continue
                 permissions = ec2.describe_vpc_endpoint_service_permissions(ServiceId=s["ServiceId"])["AllowedPrincipals"]
                 services.append({
                     "id": s["ServiceId"], "name": s["ServiceName"],
