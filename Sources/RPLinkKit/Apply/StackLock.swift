@@ -51,25 +51,36 @@ public struct StackLock: Sendable {
     public func acquire(_ spec: Spec, isAlive: @Sendable (Int32) -> Bool = Self.processIsAlive) async throws -> String {
         let name = Self.groupName(for: spec.name)
         let tags = [Spec.Tag(key: Self.holderTagKey, value: holder.tagValue), Spec.Tag(key: StackConventions.stackTagKey, value: spec.name)]
-        for _ in 0..<2 {
+        for _ in 0..<3 {
             do {
                 return try await ec2.createSecurityGroup(
                     name: name, description: "rplink lock: an apply or destroy of stack \(spec.name) is running",
                     vpcId: spec.producer.vpcId, tags: tags)
             } catch let error as AWSError where error.code == "InvalidGroup.Duplicate" {
-                let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
-                guard let lock = existing.first else { continue }
-                let other = lock.tags.first { $0.key == Self.holderTagKey }.flatMap { Holder(tagValue: $0.value) }
-                if let other, other.host == holder.host, !isAlive(other.pid) {
-                    // Left by a run on this machine that was killed: nobody holds it any more.
-                    try await release(lock.groupId)
-                    continue
-                }
-                let who = other.map { "rplink (pid \($0.pid) on \($0.host), since \($0.since))" } ?? "another rplink"
-                throw RPLinkError(.configuration, "stack \(spec.name) is being changed by \(who): wait for it to finish. If no rplink is running, delete security group \(lock.groupId) (\(name)) in \(spec.producer.vpcId) and run again")
+                if let mine = try await inspectExisting(spec, isAlive: isAlive) { return mine }
+            } catch where RetryPolicy.outcomeIsUnknown(error) {
+                // The create may have happened: the lock is ours if it carries our holder tag.
+                if let mine = try await inspectExisting(spec, isAlive: isAlive) { return mine }
             }
         }
         throw RPLinkError(.configuration, "stack \(spec.name): could not take the lock \(name); run again")
+    }
+
+    /// Looks at the lock group under our name: returns its id when it is ours (an earlier
+    /// attempt of this run made it), deletes it when a killed run of this machine left it
+    /// (nil: try again), and throws, saying how to clear it, when someone else holds it.
+    func inspectExisting(_ spec: Spec, isAlive: @Sendable (Int32) -> Bool) async throws -> String? {
+        let name = Self.groupName(for: spec.name)
+        let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
+        guard let lock = existing.first else { return nil }
+        let other = lock.tags.first { $0.key == Self.holderTagKey }.flatMap { Holder(tagValue: $0.value) }
+        if other == holder { return lock.groupId }
+        if let other, other.host == holder.host, !isAlive(other.pid) {
+            try await release(lock.groupId)
+            return nil
+        }
+        let who = other.map { "rplink (pid \($0.pid) on \($0.host), since \($0.since))" } ?? "another rplink"
+        throw RPLinkError(.configuration, "stack \(spec.name) is being changed by \(who): wait for it to finish. If no rplink is running, delete security group \(lock.groupId) (\(name)) in \(spec.producer.vpcId) and run again")
     }
 
     /// Deletes a lock that a run killed on this machine left behind, for a run that changes

@@ -67,6 +67,16 @@ import Testing
         #expect(await api.actions == ["CreateSecurityGroup", "DescribeSecurityGroups", "DeleteSecurityGroup", "CreateSecurityGroup"])
     }
 
+    @Test func lockWhoseCreateReplyWasLostIsRecognisedAsOurs() async throws {
+        let api = RecordingQueryAPI([
+            "CreateSecurityGroup": [.error(AWSError(service: .ec2, action: "CreateSecurityGroup", code: "InternalError", message: "lost", httpStatus: 500))],
+            "DescribeSecurityGroups": [try Self.lockGroup(holder: "build-1|4242|2026-11-24T21:00:00Z")],
+        ])
+        let id = try await StackLock(ec2: EC2(api: api), holder: Self.me).acquire(SeedStack.spec) { _ in true }
+        #expect(id == "sg-0lock")
+        #expect(await api.actions == ["CreateSecurityGroup", "DescribeSecurityGroups"])
+    }
+
     @Test func thisProcessIsAliveAndAnUnusedPidIsNot() {
         #expect(StackLock.processIsAlive(ProcessInfo.processInfo.processIdentifier))
         #expect(!StackLock.processIsAlive(Int32.max - 1))
