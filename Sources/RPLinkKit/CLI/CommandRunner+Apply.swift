@@ -74,7 +74,7 @@ extension CommandRunner {
             throw RPLinkError(.preflight, "the plan has errors (listed above); nothing was changed")
         }
         guard run.hasChanges else {
-            await clearAbandonedLocks(run.sessions, stacks: Set(run.entries.map(\.spec.name)))
+            await clearAbandonedLocks(run.sessions, stacks: Set(run.entries.map(\.spec.name)), parallelism: options.parallelism)
             if !run.options.destroy { try await printOutputs(run, options: options) }
             return .success
         }
@@ -106,13 +106,13 @@ extension CommandRunner {
             let names = Set(session.specs.map(\.name))
             let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
             let lock = StackLock(ec2: EC2(api: session.api))
-            let locks = try await acquireLocks(lock, for: work.filter { !$0.plan.steps.isEmpty }.map(\.spec))
-            await clearAbandonedLocks([session], stacks: Set(work.filter { $0.plan.steps.isEmpty }.map(\.spec.name)))
+            let locks = try await acquireLocks(lock, for: work.filter { !$0.plan.steps.isEmpty }.map(\.spec), parallelism: options.parallelism)
+            await clearAbandonedLocks([session], stacks: Set(work.filter { $0.plan.steps.isEmpty }.map(\.spec.name)), parallelism: options.parallelism)
             let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
             let report = await executor.run(work, stop: stop) { event in
                 console.writeOutput(progress.line(event) + "\n")
             }
-            await releaseLocks(lock, locks)
+            await releaseLocks(lock, locks, parallelism: options.parallelism)
             console.writeOutput("\n" + progress.summary(report, verb: verb))
             failed = failed || !report.succeeded
         }
@@ -123,44 +123,44 @@ extension CommandRunner {
         return .success
     }
 
-    /// Takes every stack's lock, or none: on a failure the ones taken are given back.
-    func acquireLocks(_ lock: StackLock, for specs: [Spec]) async throws(RPLinkError) -> [String] {
-        var taken: [String] = []
-        for spec in specs {
-            do {
-                taken.append(try await lock.acquire(spec))
-            } catch {
-                await releaseLocks(lock, taken)
-                if let error = error as? RPLinkError { throw error }
-                throw RPLinkError(.aws, "stack \(spec.name): cannot take the lock that keeps two runs apart; nothing was changed", cause: error)
-            }
+    /// Takes every stack's lock, all at once, or none: on a failure the ones taken are given back.
+    func acquireLocks(_ lock: StackLock, for specs: [Spec], parallelism: Int) async throws(RPLinkError) -> [String] {
+        let outcomes = await concurrentMap(specs, limit: parallelism) { spec in try await lock.acquire(spec) }
+        let taken = outcomes.compactMap { try? $0.get() }
+        for (spec, outcome) in zip(specs, outcomes) {
+            guard case .failure(let error) = outcome else { continue }
+            await releaseLocks(lock, taken, parallelism: parallelism)
+            if let error = error as? RPLinkError { throw error }
+            throw RPLinkError(.aws, "stack \(spec.name): cannot take the lock that keeps two runs apart; nothing was changed", cause: error)
         }
         return taken
     }
 
     /// Deletes the locks that runs killed on this machine left on stacks this run does not
     /// change (and so does not lock); a failure only warns, as the next changing run takes such a lock over.
-    func clearAbandonedLocks(_ sessions: [RegionSession], stacks: Set<String>) async {
+    func clearAbandonedLocks(_ sessions: [RegionSession], stacks: Set<String>, parallelism: Int) async {
         for session in sessions {
             let lock = StackLock(ec2: EC2(api: session.api))
-            for spec in session.specs where stacks.contains(spec.name) {
-                do {
-                    if let groupId = try await lock.clearAbandoned(spec) {
-                        console.writeError("Deleted the lock security group \(groupId) that a killed run left on stack \(spec.name).\n")
-                    }
-                } catch {
+            let specs = session.specs.filter { stacks.contains($0.name) }
+            let outcomes = await concurrentMap(specs, limit: parallelism) { spec in try await lock.clearAbandoned(spec) }
+            for (spec, outcome) in zip(specs, outcomes) {
+                switch outcome {
+                case .success(let groupId?):
+                    console.writeError("Deleted the lock security group \(groupId) that a killed run left on stack \(spec.name).\n")
+                case .success(nil):
+                    break
+                case .failure(let error):
                     console.writeError("Warning: could not check stack \(spec.name) for a lock left by a killed run: \(error)\n")
                 }
             }
         }
     }
 
-    /// Gives locks back; one that cannot be deleted is reported, since it would block the next run.
-    func releaseLocks(_ lock: StackLock, _ groupIds: [String]) async {
-        for groupId in groupIds {
-            do {
-                try await lock.release(groupId)
-            } catch {
+    /// Gives locks back, all at once; one that cannot be deleted is reported, since it would block the next run.
+    func releaseLocks(_ lock: StackLock, _ groupIds: [String], parallelism: Int) async {
+        let outcomes = await concurrentMap(groupIds, limit: parallelism) { groupId in try await lock.release(groupId) }
+        for (groupId, outcome) in zip(groupIds, outcomes) {
+            if case .failure(let error) = outcome {
                 console.writeError("Warning: could not delete the lock security group \(groupId): \(error). Delete it before the next run.\n")
             }
         }
