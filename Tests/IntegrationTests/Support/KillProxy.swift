@@ -70,6 +70,12 @@ final class KillProxy: @unchecked Sendable {
         return text.split(separator: "\n").map(String.init)
     }
 
+    /// The request paths received so far, in the order of `bodies()`.
+    func paths() -> [String] {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("paths"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
     /// Polls the counters until `condition` holds (true) or `timeout` passes (false).
     func wait(timeout: Duration = .seconds(20), until condition: (State) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout

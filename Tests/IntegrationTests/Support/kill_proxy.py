@@ -101,6 +101,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with lock:
             with open(os.path.join(STATE_DIR, "bodies"), "ab") as out:
                 out.write(request.replace(b"\n", b"%0A") + b"\n")
+            # The path too, in the same order: a test that shares the machine with others
+            # tells its own requests by a path of its own (a port can be reused by them).
+            with open(os.path.join(STATE_DIR, "paths"), "ab") as out:
+                out.write(self.path.encode("utf-8", "replace").replace(b"\n", b"%0A") + b"\n")
         bump(requests=1)
         status, headers, body = self.upstream(request)
         if not may_answer():
