@@ -78,7 +78,7 @@ struct PlanBuilder {
             stack: spec.name, region: spec.region, accountId: live.accountId,
             actions: sortedActions, steps: ordered, errors: errors,
             warnings: messages.filter { $0.severity == .warning },
-            notes: messages.filter { $0.severity == .note })
+            notes: messages.filter { $0.severity == .note }, isDestroy: options.destroy)
     }
 
     /// Gives each step an id and the dependencies AWS enforces:

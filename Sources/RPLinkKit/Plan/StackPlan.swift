@@ -22,8 +22,10 @@ public struct StackPlan: Sendable, Equatable, Codable {
     public var errors: [PlanMessage]
     public var warnings: [PlanMessage]
     public var notes: [PlanMessage]
+    /// A teardown (`destroy`, `plan --destroy`) rather than a convergence.
+    public var isDestroy: Bool
 
-    public init(stack: String, region: String, accountId: String, actions: [PlannedAction] = [], steps: [PlanStep] = [], errors: [PlanMessage] = [], warnings: [PlanMessage] = [], notes: [PlanMessage] = []) {
+    public init(stack: String, region: String, accountId: String, actions: [PlannedAction] = [], steps: [PlanStep] = [], errors: [PlanMessage] = [], warnings: [PlanMessage] = [], notes: [PlanMessage] = [], isDestroy: Bool = false) {
         self.stack = stack
         self.region = region
         self.accountId = accountId
@@ -32,6 +34,7 @@ public struct StackPlan: Sendable, Equatable, Codable {
         self.errors = errors
         self.warnings = warnings
         self.notes = notes
+        self.isDestroy = isDestroy
     }
 
     public var hasChanges: Bool { !actions.isEmpty }

@@ -30,7 +30,9 @@ public struct PlanTextRenderer: Sendable {
             let summary = plan.summary
             lines.append("Plan: \(summary.create) to add, \(summary.update) to change, \(summary.replace) to replace, \(summary.delete) to destroy.")
         } else {
-            lines.append("No changes. The infrastructure matches the spec.")
+            lines.append(plan.isDestroy
+                ? "No changes. Nothing carries this stack's tag, so there is nothing to destroy."
+                : "No changes. The infrastructure matches the spec.")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -68,6 +68,12 @@ import Testing
             "Stack planetscale-import (region us-east-1, account 111122223333)\n\nNo changes. The infrastructure matches the spec.\n")
     }
 
+    @Test func destroyWithNothingTaggedSaysThereIsNothingToDestroy() {
+        let plan = Planner.plan(spec: SeedStack.spec, live: SeedStack.empty, options: .init(destroy: true))
+        #expect(PlanTextRenderer().render(plan) ==
+            "Stack planetscale-import (region us-east-1, account 111122223333)\n\nNo changes. Nothing carries this stack's tag, so there is nothing to destroy.\n")
+    }
+
     @Test func colourOnlyWhenAsked() {
         let plan = Self.mixedPlan
         #expect(!PlanTextRenderer(color: false).render(plan).contains("\u{1B}["))
