@@ -71,9 +71,7 @@ public struct StackLock: Sendable {
     /// (nil: try again), and throws, saying how to clear it, when someone else holds it.
     func inspectExisting(_ spec: Spec, isAlive: @Sendable (Int32) -> Bool) async throws -> String? {
         let name = Self.groupName(for: spec.name)
-        let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
-        guard let lock = existing.first else { return nil }
-        let other = lock.tags.first { $0.key == Self.holderTagKey }.flatMap { Holder(tagValue: $0.value) }
+        guard let (lock, other) = try await existingLock(spec) else { return nil }
         if other == holder { return lock.groupId }
         if let other, other.host == holder.host, !isAlive(other.pid) {
             try await release(lock.groupId)
@@ -88,14 +86,18 @@ public struct StackLock: Sendable {
     /// there for good, and block the next run from another machine. Returns the group deleted.
     @discardableResult
     public func clearAbandoned(_ spec: Spec, isAlive: @Sendable (Int32) -> Bool = Self.processIsAlive) async throws -> String? {
-        let name = Self.groupName(for: spec.name)
-        let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
-        guard let lock = existing.first,
-              let other = lock.tags.first(where: { $0.key == Self.holderTagKey }).flatMap({ Holder(tagValue: $0.value) }),
-              other.host == holder.host, !isAlive(other.pid)
+        guard let (lock, other) = try await existingLock(spec), let other, other.host == holder.host, !isAlive(other.pid)
         else { return nil }
         try await release(lock.groupId)
         return lock.groupId
+    }
+
+    /// The stack's lock group, if there is one, with the holder its tag names.
+    func existingLock(_ spec: Spec) async throws -> (group: EC2.SecurityGroup, holder: Holder?)? {
+        let name = Self.groupName(for: spec.name)
+        let existing = try await ec2.describeSecurityGroups(filters: [.init("group-name", [name]), .init("vpc-id", [spec.producer.vpcId])])
+        guard let lock = existing.first else { return nil }
+        return (lock, lock.tags.first { $0.key == Self.holderTagKey }.flatMap { Holder(tagValue: $0.value) })
     }
 
     /// Gives the lock back; a lock already gone is fine.

@@ -35,6 +35,13 @@ struct RPLinkBinary: Sendable {
     ) async throws -> ProcessResult {
         let home = try TemporaryDirectory.make(prefix: "rplink-home")
         defer { try? FileManager.default.removeItem(at: home) }
+        return try await ProcessRunner.run(
+            url, arguments: arguments, environment: Self.environment(emulator: emulator, home: home, extra: extra),
+            stdin: stdin, currentDirectory: currentDirectory, timeout: timeout)
+    }
+
+    /// The clean environment every test run of rplink gets, in the foreground or not.
+    static func environment(emulator: Emulator?, home: URL, extra: [String: String]) -> [String: String] {
         var environment = [
             "HOME": home.path,
             "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -48,8 +55,6 @@ struct RPLinkBinary: Sendable {
             environment["AWS_REGION"] = Emulator.region
         }
         environment.merge(extra) { _, new in new }
-        return try await ProcessRunner.run(
-            url, arguments: arguments, environment: environment, stdin: stdin,
-            currentDirectory: currentDirectory, timeout: timeout)
+        return environment
     }
 }

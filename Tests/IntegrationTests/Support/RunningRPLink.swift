@@ -27,23 +27,6 @@ final class RunningRPLink: @unchecked Sendable {
     var stdout: String { String(decoding: (try? Data(contentsOf: outURL)) ?? Data(), as: UTF8.self) }
     var stderr: String { String(decoding: (try? Data(contentsOf: errURL)) ?? Data(), as: UTF8.self) }
 
-    static func environment(emulator: Emulator?, home: URL, extra: [String: String]) -> [String: String] {
-        var environment = [
-            "HOME": home.path,
-            "PATH": "/usr/local/bin:/usr/bin:/bin",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "NO_COLOR": "1",
-        ]
-        if let emulator {
-            environment["AWS_ACCESS_KEY_ID"] = emulator.credentials.accessKeyId
-            environment["AWS_SECRET_ACCESS_KEY"] = emulator.credentials.secretAccessKey
-            environment["AWS_ENDPOINT_URL"] = emulator.endpoint.absoluteString
-            environment["AWS_REGION"] = Emulator.region
-        }
-        environment.merge(extra) { _, new in new }
-        return environment
-    }
-
     init(_ binary: RPLinkBinary, _ arguments: [String], emulator: Emulator?, environment extra: [String: String] = [:]) throws {
         folder = try TemporaryDirectory.make(prefix: "running")
         let home = folder.appendingPathComponent("home", isDirectory: true)
@@ -58,7 +41,7 @@ final class RunningRPLink: @unchecked Sendable {
         process = Process()
         process.executableURL = binary.url
         process.arguments = arguments
-        process.environment = Self.environment(emulator: emulator, home: home, extra: extra)
+        process.environment = RPLinkBinary.environment(emulator: emulator, home: home, extra: extra)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

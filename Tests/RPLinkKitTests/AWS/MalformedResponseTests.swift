@@ -153,22 +153,6 @@ struct ActionTransport: HTTPTransport {
     }
 }
 
-/// SplitMix64: small, fast and the same on every platform, so a seed names one case for good.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 /// Turns a valid reply into a broken one.
 enum Garbler {
     enum Mutation: String, CaseIterable, CustomStringConvertible {
