@@ -1,10 +1,14 @@
-/// Reads the live AWS state of one or more stacks in two rounds of parallel calls.
+/// Reads the live AWS state of one or more stacks in two steps of parallel calls, each second
+/// step starting as soon as the answers it needs are in.
 ///
-/// Round 1 asks by what the specs name (ids, names, tags), batched across every stack:
-/// caller identity, VPCs, subnets, security groups, load balancers, target groups and
-/// endpoint services. Round 2 asks by the ARNs and ids round 1 found: tags, attributes,
-/// listeners, target health, security-group rules and service permissions. EC2 lookups use
-/// filters rather than ids so that one missing id does not fail the whole batch.
+/// The first step asks by what the specs name (ids, names, tags), batched across every stack:
+/// caller identity, VPCs, subnets, security groups, load balancers, target groups and endpoint
+/// services. The second step asks by the ARNs and ids found: tags, attributes, listeners, target
+/// health, security-group rules and service permissions. A second-step call waits only for the
+/// first-step answers it needs (listeners for the load balancers, not for the VPCs), so the read
+/// costs two round trips on its critical path, and the server's slower answers overlap with the
+/// second step rather than hold all of it back. EC2 lookups use filters rather than ids so that
+/// one missing id does not fail the whole batch.
 public struct LiveStateReader: Sendable {
     public var ec2: EC2
     public var elbv2: ELBv2
@@ -18,108 +22,74 @@ public struct LiveStateReader: Sendable {
 
     /// The live state of each spec's stack, keyed by stack name.
     public func read(_ specs: [Spec]) async throws -> [String: LiveState] {
-        let first = try await readByNames(specs)
-        let second = try await readByFound(first, specs: specs)
+        let (found, details) = try await readBothSteps(specs)
         var states: [String: LiveState] = [:]
         for spec in specs {
-            states[spec.name] = assemble(spec, first, second)
+            states[spec.name] = assemble(spec, found, details)
         }
         return states
     }
 
-    // MARK: - Round 1: by what the specs name
+    // MARK: - Both steps, as one task group
 
-    struct NamedObjects: Sendable {
-        var accountId: String
-        var vpcs: [EC2.Vpc]
-        var subnets: [EC2.Subnet]
-        var referencedGroups: [EC2.SecurityGroup]
-        var namedGroups: [EC2.SecurityGroup]
-        var loadBalancers: [ELBv2.LoadBalancer]
-        var targetGroups: [ELBv2.TargetGroup]
-        var services: [EC2.ServiceConfiguration]
-    }
-
-    func readByNames(_ specs: [Spec]) async throws -> NamedObjects {
-        let vpcIds = unique(specs.map(\.producer.vpcId))
-        let subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
-        let referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
-        let ownedNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
-        let ec2 = ec2, elbv2 = elbv2, sts = sts
-
-        async let identity = sts.getCallerIdentity()
-        async let vpcs = vpcIds.isEmpty ? [] : ec2.describeVpcs(filters: [.init("vpc-id", vpcIds)])
-        async let subnets = subnetIds.isEmpty ? [] : ec2.describeSubnets(filters: [.init("subnet-id", subnetIds)])
-        async let referenced = referencedIds.isEmpty ? [] : ec2.describeSecurityGroups(filters: [.init("group-id", referencedIds)])
-        async let named = ownedNames.isEmpty ? [] : ec2.describeSecurityGroups(filters: [
-            .init("group-name", ownedNames), .init("vpc-id", vpcIds),
-        ])
-        async let loadBalancers = elbv2.describeLoadBalancers(names: unique(specs.map(\.loadBalancer.name)))
-        async let targetGroups = elbv2.describeTargetGroups(names: unique(specs.map(\.targetGroup.name)))
-        // One listing of the account's services serves every stack: a service is found by its
-        // stack tag or by pointing at the stack's NLB (a runbook-made one, for --adopt).
-        async let services = ec2.describeVpcEndpointServiceConfigurations()
-
-        return try await NamedObjects(
-            accountId: identity.account, vpcs: vpcs, subnets: subnets, referencedGroups: referenced,
-            namedGroups: named, loadBalancers: loadBalancers, targetGroups: targetGroups, services: services)
-    }
-
-    // MARK: - Round 2: by the ARNs and ids found
-
-    struct FoundDetails: Sendable {
-        var tags: [String: [String: String]] = [:]
-        var attributes: [String: [String: String]] = [:]
-        var listeners: [String: [ELBv2.Listener]] = [:]
-        var targetHealth: [String: [ELBv2.TargetHealth]] = [:]
-        var rules: [EC2.SecurityGroupRule] = []
-        var principals: [String: [String]] = [:]
-    }
-
-    func readByFound(_ found: NamedObjects, specs: [Spec]) async throws -> FoundDetails {
-        let loadBalancerArns = found.loadBalancers.map(\.arn)
-        let targetGroupArns = found.targetGroups.map(\.arn)
-        let groupIds = unique(found.referencedGroups.map(\.groupId) + found.namedGroups.map(\.groupId))
-        let serviceIds = unique(specs.flatMap { spec in
-            relevantServices(spec, found).map(\.serviceId)
-        })
-        let ec2 = ec2, elbv2 = elbv2
-
-        return try await withThrowingTaskGroup(of: FoundDetails.self) { group in
-            group.addTask { FoundDetails(tags: try await elbv2.describeTags(arns: loadBalancerArns + targetGroupArns)) }
-            if !groupIds.isEmpty {
-                group.addTask {
-                    FoundDetails(rules: try await ec2.describeSecurityGroupRules(filters: [.init("group-id", groupIds)]))
+    func readBothSteps(_ specs: [Spec]) async throws -> (NamedObjects, FoundDetails) {
+        var progress = ReadProgress(specs: specs)
+        return try await withThrowingTaskGroup(of: ReadAnswer.self) { group in
+            for read in progress.firstStep() {
+                group.addTask { try await perform(read) }
+            }
+            for try await answer in group {
+                for read in progress.record(answer) {
+                    group.addTask { try await perform(read) }
                 }
             }
-            for arn in loadBalancerArns {
-                group.addTask { FoundDetails(attributes: [arn: try await elbv2.describeLoadBalancerAttributes(arn: arn)]) }
-                group.addTask { FoundDetails(listeners: [arn: try await elbv2.describeListeners(loadBalancerArn: arn)]) }
-            }
-            for arn in targetGroupArns {
-                group.addTask { FoundDetails(targetHealth: [arn: try await elbv2.describeTargetHealth(targetGroupArn: arn)]) }
-            }
-            for id in serviceIds {
-                group.addTask { FoundDetails(principals: [id: try await ec2.describeVpcEndpointServicePermissions(serviceId: id)]) }
-            }
-            var details = FoundDetails()
-            for try await part in group {
-                details.tags.merge(part.tags) { $1 }
-                details.attributes.merge(part.attributes) { $1 }
-                details.listeners.merge(part.listeners) { $1 }
-                details.targetHealth.merge(part.targetHealth) { $1 }
-                details.rules += part.rules
-                details.principals.merge(part.principals) { $1 }
-            }
-            return details
+            return try progress.result()
         }
     }
 
-    // MARK: - Assembly: one stack's view of the two rounds
+    /// Makes one of the reader's calls.
+    func perform(_ read: ReadCall) async throws -> ReadAnswer {
+        switch read {
+        case .identity:
+            return .identity(try await sts.getCallerIdentity().account)
+        case .vpcs(let ids):
+            return .vpcs(try await ec2.describeVpcs(filters: [.init("vpc-id", ids)]))
+        case .subnets(let ids):
+            return .subnets(try await ec2.describeSubnets(filters: [.init("subnet-id", ids)]))
+        case .referencedGroups(let ids):
+            return .referencedGroups(try await ec2.describeSecurityGroups(filters: [.init("group-id", ids)]))
+        case .namedGroups(let names, let vpcIds):
+            return .namedGroups(try await ec2.describeSecurityGroups(filters: [.init("group-name", names), .init("vpc-id", vpcIds)]))
+        case .loadBalancers(let names):
+            return .loadBalancers(try await elbv2.describeLoadBalancers(names: names))
+        case .targetGroups(let names):
+            return .targetGroups(try await elbv2.describeTargetGroups(names: names))
+        case .services:
+            return .services(try await ec2.describeVpcEndpointServiceConfigurations())
+        case .tags(let arns):
+            return .details(FoundDetails(tags: try await elbv2.describeTags(arns: arns)))
+        case .attributes(loadBalancerArn: let arn):
+            return .details(FoundDetails(attributes: [arn: try await elbv2.describeLoadBalancerAttributes(arn: arn)]))
+        case .listeners(loadBalancerArn: let arn):
+            return .details(FoundDetails(listeners: [arn: try await elbv2.describeListeners(loadBalancerArn: arn)]))
+        case .targetHealth(targetGroupArn: let arn):
+            return .details(FoundDetails(targetHealth: [arn: try await elbv2.describeTargetHealth(targetGroupArn: arn)]))
+        case .rules(groupIds: let groupIds):
+            return .details(FoundDetails(rules: try await ec2.describeSecurityGroupRules(filters: [.init("group-id", groupIds)])))
+        case .permissions(serviceId: let serviceId):
+            return .details(FoundDetails(principals: [serviceId: try await ec2.describeVpcEndpointServicePermissions(serviceId: serviceId)]))
+        }
+    }
 
-    func relevantServices(_ spec: Spec, _ found: NamedObjects) -> [EC2.ServiceConfiguration] {
-        let nlbArn = found.loadBalancers.first { $0.name == spec.loadBalancer.name }?.arn
-        return found.services.filter { service in
+    // MARK: - Assembly: one stack's view of both steps
+
+    /// The services that are the stack's: tagged with its name, or pointing at its NLB (a
+    /// runbook-made one, for --adopt).
+    static func relevantServices(
+        _ spec: Spec, loadBalancers: [ELBv2.LoadBalancer], services: [EC2.ServiceConfiguration]
+    ) -> [EC2.ServiceConfiguration] {
+        let nlbArn = loadBalancers.first { $0.name == spec.loadBalancer.name }?.arn
+        return services.filter { service in
             guard service.serviceState != "Deleted", service.serviceState != "Deleting" else { return false }
             let tagged = service.tags.contains { $0.key == StackConventions.stackTagKey && $0.value == spec.name }
             let pointsAtOurs = nlbArn.map { service.networkLoadBalancerArns.contains($0) } ?? false
@@ -138,7 +108,7 @@ public struct LiveStateReader: Sendable {
         let ruleGroupId = referenced?.groupId ?? owned?.groupId
         let loadBalancer = found.loadBalancers.first { $0.name == spec.loadBalancer.name }
         let targetGroup = found.targetGroups.first { $0.name == spec.targetGroup.name }
-        let services = relevantServices(spec, found)
+        let services = Self.relevantServices(spec, loadBalancers: found.loadBalancers, services: found.services)
 
         return LiveState(
             stack: spec.name,

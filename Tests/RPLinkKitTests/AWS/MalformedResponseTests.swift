@@ -131,7 +131,7 @@ import Testing
             #expect(!mutation.mustFail || victim.action == "DescribeTargetHealth" || victim.action == "DescribeVpcEndpointServicePermissions"
                     || victim.action == "DescribeListeners" || victim.action == "DescribeLoadBalancerAttributes"
                     || victim.action == "DescribeSecurityGroupRules" || victim.action == "DescribeTags",
-                    "seed \(seed) \(victim.action) \(mutation): round 2 is only asked for what round 1 found")
+                    "seed \(seed) \(victim.action) \(mutation): the second step is only asked for what the first found")
         } catch let error as AWSError {
             #expect(error.action == victim.action, "seed \(seed) \(mutation): \(error)")
         } catch let error as RPLinkError {

@@ -1,0 +1,183 @@
+/// One call of the live-state read, by what it asks for.
+enum ReadCall: Sendable, Equatable {
+    // First step: by what the specs name.
+    case identity
+    case vpcs([String])
+    case subnets([String])
+    case referencedGroups([String])
+    case namedGroups(names: [String], vpcIds: [String])
+    case loadBalancers([String])
+    case targetGroups([String])
+    case services
+    // Second step: by the ARNs and ids the first step found.
+    case tags([String])
+    case attributes(loadBalancerArn: String)
+    case listeners(loadBalancerArn: String)
+    case targetHealth(targetGroupArn: String)
+    case rules(groupIds: [String])
+    case permissions(serviceId: String)
+}
+
+/// The answer to one `ReadCall`.
+enum ReadAnswer: Sendable {
+    case identity(String)
+    case vpcs([EC2.Vpc])
+    case subnets([EC2.Subnet])
+    case referencedGroups([EC2.SecurityGroup])
+    case namedGroups([EC2.SecurityGroup])
+    case loadBalancers([ELBv2.LoadBalancer])
+    case targetGroups([ELBv2.TargetGroup])
+    case services([EC2.ServiceConfiguration])
+    case details(FoundDetails)
+}
+
+/// What the first step found, batched across every stack.
+struct NamedObjects: Sendable {
+    var accountId: String
+    var vpcs: [EC2.Vpc]
+    var subnets: [EC2.Subnet]
+    var referencedGroups: [EC2.SecurityGroup]
+    var namedGroups: [EC2.SecurityGroup]
+    var loadBalancers: [ELBv2.LoadBalancer]
+    var targetGroups: [ELBv2.TargetGroup]
+    var services: [EC2.ServiceConfiguration]
+}
+
+/// What the second step found, keyed by the ARN or id it was asked for.
+struct FoundDetails: Sendable {
+    var tags: [String: [String: String]] = [:]
+    var attributes: [String: [String: String]] = [:]
+    var listeners: [String: [ELBv2.Listener]] = [:]
+    var targetHealth: [String: [ELBv2.TargetHealth]] = [:]
+    var rules: [EC2.SecurityGroupRule] = []
+    var principals: [String: [String]] = [:]
+
+    mutating func merge(_ part: FoundDetails) {
+        tags.merge(part.tags) { $1 }
+        attributes.merge(part.attributes) { $1 }
+        listeners.merge(part.listeners) { $1 }
+        targetHealth.merge(part.targetHealth) { $1 }
+        rules += part.rules
+        principals.merge(part.principals) { $1 }
+    }
+}
+
+/// What the live-state read has learnt so far, and which calls each answer makes possible.
+///
+/// Pure: the reader makes the `firstStep()` calls, feeds every answer to `record(_:)` in the
+/// order answers arrive, and makes the calls it returns. A second-step call is returned as soon
+/// as the answers it needs are in, and only then: tags need both the load balancers and the
+/// target groups, rules every security-group lookup, permissions the services and the load
+/// balancers (a service is the stack's by its tag or by pointing at the stack's NLB).
+struct ReadProgress: Sendable {
+    let specs: [Spec]
+    private var accountId: String?
+    private var vpcs: [EC2.Vpc]?
+    private var subnets: [EC2.Subnet]?
+    private var referencedGroups: [EC2.SecurityGroup]?
+    private var namedGroups: [EC2.SecurityGroup]?
+    private var loadBalancers: [ELBv2.LoadBalancer]?
+    private var targetGroups: [ELBv2.TargetGroup]?
+    private var services: [EC2.ServiceConfiguration]?
+    private var details = FoundDetails()
+    private let vpcIds: [String]
+    private let subnetIds: [String]
+    private let referencedIds: [String]
+    private let ownedGroupNames: [String]
+
+    init(specs: [Spec]) {
+        self.specs = specs
+        vpcIds = unique(specs.map(\.producer.vpcId))
+        subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
+        referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
+        ownedGroupNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
+        // What no spec asks for is known without a call.
+        if vpcIds.isEmpty { vpcs = [] }
+        if subnetIds.isEmpty { subnets = [] }
+        if referencedIds.isEmpty { referencedGroups = [] }
+        if ownedGroupNames.isEmpty { namedGroups = [] }
+    }
+
+    /// The calls that need nothing found first. Those that second-step calls wait for come
+    /// first, so that a server answering in arrival order answers them first.
+    func firstStep() -> [ReadCall] {
+        var calls: [ReadCall] = [
+            .loadBalancers(unique(specs.map(\.loadBalancer.name))),
+            .targetGroups(unique(specs.map(\.targetGroup.name))),
+            // One listing of the account's services serves every stack.
+            .services,
+        ]
+        if !referencedIds.isEmpty { calls.append(.referencedGroups(referencedIds)) }
+        if !ownedGroupNames.isEmpty { calls.append(.namedGroups(names: ownedGroupNames, vpcIds: vpcIds)) }
+        if !vpcIds.isEmpty { calls.append(.vpcs(vpcIds)) }
+        if !subnetIds.isEmpty { calls.append(.subnets(subnetIds)) }
+        calls.append(.identity)
+        return calls
+    }
+
+    /// Takes in one answer; returns the second-step calls it completes the inputs of.
+    mutating func record(_ answer: ReadAnswer) -> [ReadCall] {
+        switch answer {
+        case .identity(let account):
+            accountId = account
+            return []
+        case .vpcs(let found):
+            vpcs = found
+            return []
+        case .subnets(let found):
+            subnets = found
+            return []
+        case .referencedGroups(let found):
+            referencedGroups = found
+            return rulesWhenReady()
+        case .namedGroups(let found):
+            namedGroups = found
+            return rulesWhenReady()
+        case .loadBalancers(let found):
+            loadBalancers = found
+            let perBalancer = found.flatMap { [ReadCall.attributes(loadBalancerArn: $0.arn), .listeners(loadBalancerArn: $0.arn)] }
+            return perBalancer + tagsWhenReady() + permissionsWhenReady()
+        case .targetGroups(let found):
+            targetGroups = found
+            return found.map { .targetHealth(targetGroupArn: $0.arn) } + tagsWhenReady()
+        case .services(let found):
+            services = found
+            return permissionsWhenReady()
+        case .details(let part):
+            details.merge(part)
+            return []
+        }
+    }
+
+    /// Everything read, once every call has been answered.
+    func result() throws -> (NamedObjects, FoundDetails) {
+        guard let accountId, let vpcs, let subnets, let referencedGroups, let namedGroups, let loadBalancers,
+              let targetGroups, let services else {
+            throw RPLinkError(.aws, "the read of the live state ended before every first-step call was answered")
+        }
+        let found = NamedObjects(
+            accountId: accountId, vpcs: vpcs, subnets: subnets, referencedGroups: referencedGroups,
+            namedGroups: namedGroups, loadBalancers: loadBalancers, targetGroups: targetGroups, services: services)
+        return (found, details)
+    }
+
+    private func tagsWhenReady() -> [ReadCall] {
+        guard let loadBalancers, let targetGroups else { return [] }
+        let arns = loadBalancers.map(\.arn) + targetGroups.map(\.arn)
+        return arns.isEmpty ? [] : [.tags(arns)]
+    }
+
+    private func rulesWhenReady() -> [ReadCall] {
+        guard let referencedGroups, let namedGroups else { return [] }
+        let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId))
+        return groupIds.isEmpty ? [] : [.rules(groupIds: groupIds)]
+    }
+
+    private func permissionsWhenReady() -> [ReadCall] {
+        guard let loadBalancers, let services else { return [] }
+        let serviceIds = unique(specs.flatMap { spec in
+            LiveStateReader.relevantServices(spec, loadBalancers: loadBalancers, services: services).map(\.serviceId)
+        })
+        return serviceIds.map { .permissions(serviceId: $0) }
+    }
+}

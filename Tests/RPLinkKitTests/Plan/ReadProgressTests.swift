@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+/// The live-state read's dependencies: each second-step call is asked for as soon as the
+/// answers it needs are in, and not before.
+struct ReadProgressTests {
+    static let otherArn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/other-nlb/0000000000000009"
+
+    static let loadBalancer = ELBv2.LoadBalancer(
+        arn: SeedStack.loadBalancerArn, name: "pl-nlb", dnsName: "pl-nlb.elb.amazonaws.com", scheme: "internal",
+        type: "network", state: "active", vpcId: "vpc-0f00")
+    static let targetGroup = ELBv2.TargetGroup(
+        arn: SeedStack.targetGroupArn, name: "pl-nlb-target-group", protocol: "TCP", port: 3306, vpcId: "vpc-0f00",
+        targetType: "ip", healthCheck: .init())
+
+    static func service(_ id: String, stack: String? = nil, pointingAt arn: String? = nil) -> EC2.ServiceConfiguration {
+        EC2.ServiceConfiguration(
+            serviceId: id, serviceName: "com.amazonaws.vpce.us-east-1.\(id)", serviceState: "Available",
+            acceptanceRequired: false, networkLoadBalancerArns: arn.map { [$0] } ?? [],
+            tags: stack.map { [Spec.Tag(key: StackConventions.stackTagKey, value: $0)] } ?? [])
+    }
+
+    static func group(_ id: String, name: String) -> EC2.SecurityGroup {
+        EC2.SecurityGroup(groupId: id, groupName: name, description: "", vpcId: "vpc-0f00")
+    }
+
+    /// The seed stack, owning its security group, and a second stack referencing one.
+    static var twoSpecs: [Spec] {
+        var referencing = SeedStack.spec
+        referencing.name = "second"
+        referencing.loadBalancer.name = "second-nlb"
+        referencing.targetGroup.name = "second-tg"
+        referencing.producer.securityGroupId = "sg-0referenced"
+        return [SeedStack.spec, referencing]
+    }
+
+    @Test func theFirstStepAsksOnlyByWhatTheSpecsNameWithWhatOthersWaitForFirst() {
+        let progress = ReadProgress(specs: Self.twoSpecs)
+        #expect(progress.firstStep() == [
+            .loadBalancers(["pl-nlb", "second-nlb"]),
+            .targetGroups(["pl-nlb-target-group", "second-tg"]),
+            .services,
+            .referencedGroups(["sg-0referenced"]),
+            .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
+            .vpcs(["vpc-0f00"]),
+            .subnets(["subnet-0cafed00d", "subnet-0c0ffee", "subnet-0cafef00d"]),
+            .identity,
+        ])
+    }
+
+    @Test func aSecurityGroupNoSpecNamesIsNotLookedUp() {
+        let progress = ReadProgress(specs: [SeedStack.spec])
+        #expect(!progress.firstStep().contains { if case .referencedGroups = $0 { true } else { false } })
+    }
+
+    @Test func attributesAndListenersAreAskedForAsSoonAsTheLoadBalancersAreIn() {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        let next = progress.record(.loadBalancers([Self.loadBalancer]))
+        #expect(next == [.attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn)])
+    }
+
+    @Test func targetHealthIsAskedForAsSoonAsTheTargetGroupsAreIn() {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        #expect(progress.record(.targetGroups([Self.targetGroup])) == [.targetHealth(targetGroupArn: SeedStack.targetGroupArn)])
+    }
+
+    /// Tags are one batched call for load balancers and target groups together, made when the
+    /// second of the two answers arrives, whichever it is.
+    @Test(arguments: [true, false])
+    func tagsWaitForBothLoadBalancersAndTargetGroups(loadBalancersFirst: Bool) {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        let balancers = ReadAnswer.loadBalancers([Self.loadBalancer]), groups = ReadAnswer.targetGroups([Self.targetGroup])
+        let first = progress.record(loadBalancersFirst ? balancers : groups)
+        let second = progress.record(loadBalancersFirst ? groups : balancers)
+        let tags: ReadCall = .tags([SeedStack.loadBalancerArn, SeedStack.targetGroupArn])
+        #expect(!first.contains(tags))
+        #expect(second.filter { $0 == tags }.count == 1)
+    }
+
+    @Test func nothingFoundAsksForNothingMore() {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        #expect(progress.record(.loadBalancers([])) == [])
+        #expect(progress.record(.targetGroups([])) == [])
+        #expect(progress.record(.services([])) == [])
+        #expect(progress.record(.namedGroups([])) == [])
+    }
+
+    @Test(arguments: [true, false])
+    func rulesWaitForEverySecurityGroupLookup(referencedFirst: Bool) {
+        var progress = ReadProgress(specs: Self.twoSpecs)
+        let referenced = ReadAnswer.referencedGroups([Self.group("sg-0referenced", name: "db")])
+        let named = ReadAnswer.namedGroups([Self.group("sg-0owned", name: SeedStack.spec.ownedSecurityGroupName)])
+        #expect(progress.record(referencedFirst ? referenced : named) == [])
+        let expected = ["sg-0referenced", "sg-0owned"]
+        #expect(progress.record(referencedFirst ? named : referenced) == [.rules(groupIds: expected)])
+    }
+
+    /// Permissions are read for the services that are a stack's (by tag, or pointing at its
+    /// NLB for --adopt), once both the services and the load balancers are known.
+    @Test(arguments: [true, false])
+    func permissionsAreAskedForTheStacksServicesOnly(servicesFirst: Bool) {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        let services = ReadAnswer.services([
+            Self.service("vpce-svc-tagged", stack: SeedStack.spec.name),
+            Self.service("vpce-svc-runbook", pointingAt: SeedStack.loadBalancerArn),
+            Self.service("vpce-svc-foreign", stack: "someone-else", pointingAt: Self.otherArn),
+        ])
+        let balancers = ReadAnswer.loadBalancers([Self.loadBalancer])
+        let first = progress.record(servicesFirst ? services : balancers)
+        let second = progress.record(servicesFirst ? balancers : services)
+        #expect(!first.contains { if case .permissions = $0 { true } else { false } })
+        let asked = second.compactMap { call -> String? in if case .permissions(let id) = call { id } else { nil } }
+        #expect(asked == ["vpce-svc-tagged", "vpce-svc-runbook"])
+    }
+
+    @Test func anUnfinishedReadIsAnErrorNotAPartialState() {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        _ = progress.record(.loadBalancers([]))
+        #expect(throws: RPLinkError.self) { try progress.result() }
+    }
+
+    // MARK: - The reader itself, against a recording API
+
+    static func recordingAPI(delays: [String: Duration]) throws -> RecordingQueryAPI {
+        let fixtures = [
+            "ec2/DescribeVpcs", "ec2/DescribeSubnets", "ec2/DescribeSecurityGroups", "ec2/DescribeSecurityGroupRules",
+            "ec2/DescribeVpcEndpointServiceConfigurations", "ec2/DescribeVpcEndpointServicePermissions",
+            "elbv2/DescribeLoadBalancers", "elbv2/DescribeTargetGroups", "elbv2/DescribeLoadBalancerAttributes",
+            "elbv2/DescribeListeners", "elbv2/DescribeTargetHealth", "elbv2/DescribeTags",
+        ]
+        var replies: [String: [RecordingQueryAPI.Reply]] = [:]
+        for name in fixtures {
+            replies[String(name.split(separator: "/")[1])] = [.xml(try XMLFixture.load(name))]
+        }
+        replies["GetCallerIdentity"] = [.xml(try RPLinkKit.XMLNode.parse(Data("""
+            <GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>\
+            <Arn>arn:aws:iam::123456789012:user/test</Arn><UserId>AIDTEST</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>
+            """.utf8)))]
+        return RecordingQueryAPI(replies, delays: delays)
+    }
+
+    /// The fixtures' stack: `demo`, with the NLB `demo-nlb` and the target group `demo-tg`.
+    static var demoSpec: Spec {
+        var spec = SeedStack.spec
+        spec.name = "demo"
+        spec.loadBalancer.name = "demo-nlb"
+        spec.targetGroup.name = "demo-tg"
+        return spec
+    }
+
+    /// Every second-step call starts after the first-step answers it needs have ended, and a
+    /// slow first-step call that nothing waits for (the caller identity) holds none of them back.
+    @Test func aSlowAnswerHoldsBackOnlyTheCallsThatNeedIt() async throws {
+        let api = try Self.recordingAPI(delays: ["GetCallerIdentity": .milliseconds(400), "DescribeVpcs": .milliseconds(400)])
+        let states = try await LiveStateReader(api: api).read([Self.demoSpec])
+        #expect(states["demo"]?.listeners.isEmpty == false)
+        let spans = await api.spans
+        func ended(_ action: String) throws -> ContinuousClock.Instant {
+            try #require(spans.first { $0.call.action == action }?.endedAt, "\(action) was not called")
+        }
+        let needs: [String: [String]] = [
+            "DescribeLoadBalancerAttributes": ["DescribeLoadBalancers"], "DescribeListeners": ["DescribeLoadBalancers"],
+            "DescribeTargetHealth": ["DescribeTargetGroups"], "DescribeTags": ["DescribeLoadBalancers", "DescribeTargetGroups"],
+            "DescribeSecurityGroupRules": ["DescribeSecurityGroups"],
+            "DescribeVpcEndpointServicePermissions": ["DescribeVpcEndpointServiceConfigurations", "DescribeLoadBalancers"],
+        ]
+        let slowEnd = try ended("GetCallerIdentity")
+        for (action, inputs) in needs {
+            let started = try #require(spans.first { $0.call.action == action }?.call.startedAt, "\(action) was not called")
+            for input in inputs {
+                #expect(started >= (try ended(input)), "\(action) started before \(input) answered")
+            }
+            #expect(started < slowEnd, "\(action) waited for the caller identity it does not need")
+        }
+        #expect(spans.count == 13, "\(spans.map(\.call.action))")
+    }
+}
