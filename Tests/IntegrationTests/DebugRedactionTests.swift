@@ -109,7 +109,7 @@ import RPLinkKit
         ])
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout.contains("Plan: 8 to add"), "\(result)")
-        #expect(result.stderr.contains("aws: sts GetCallerIdentity attempt 1 HTTP 200"), "\(result)")
+        #expect(result.stderr.contains("aws: elasticloadbalancing DescribeLoadBalancers attempt 1 HTTP 200"), "\(result)")
         let forbidden = Self.forbidden(credentials, emulator: emulator, extra: [marker, "\"Version\"", "SecretAccessKey"])
         #expect(Self.leaks(in: result, forbidden).isEmpty, "printed \(Self.leaks(in: result, forbidden))")
     }

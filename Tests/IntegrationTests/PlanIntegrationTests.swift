@@ -245,7 +245,7 @@ import Testing
         let result = try await rplink.run(["plan", "--json", "--debug", spec.path], emulator: setup.emulator)
 
         #expect(result.exitCode == 0, "\(result)")
-        #expect(result.stderr.contains("aws: sts GetCallerIdentity attempt 1"), "\(result)")
+        #expect(result.stderr.contains("aws: elasticloadbalancing DescribeLoadBalancers attempt 1"), "\(result)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         let document = try #require(parsed as? [String: Any])
         #expect(Set(document.keys).isSuperset(of: ["format_version", "stacks"]))

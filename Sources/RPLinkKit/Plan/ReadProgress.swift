@@ -1,7 +1,6 @@
 /// One call of the live-state read, by what it asks for.
 enum ReadCall: Sendable, Equatable {
     // First step: by what the specs name.
-    case identity
     case vpcs([String])
     case subnets([String])
     case referencedGroups([String])
@@ -16,6 +15,8 @@ enum ReadCall: Sendable, Equatable {
     case targetHealth(targetGroupArn: String)
     case rules(groupIds: [String])
     case permissions(serviceId: String)
+    /// Only when no ARN found carries the account id.
+    case identity
 }
 
 /// The answer to one `ReadCall`.
@@ -68,7 +69,8 @@ struct FoundDetails: Sendable {
 /// order answers arrive, and makes the calls it returns. A second-step call is returned as soon
 /// as the answers it needs are in, and only then: tags need both the load balancers and the
 /// target groups, rules every security-group lookup, permissions the services and the load
-/// balancers (a service is the stack's by its tag or by pointing at the stack's NLB).
+/// balancers (a service is the stack's by its tag or by pointing at the stack's NLB), and the
+/// caller identity only when the load balancers and target groups found hold no account id.
 struct ReadProgress: Sendable {
     let specs: [Spec]
     private var accountId: String?
@@ -111,7 +113,6 @@ struct ReadProgress: Sendable {
         if !ownedGroupNames.isEmpty { calls.append(.namedGroups(names: ownedGroupNames, vpcIds: vpcIds)) }
         if !vpcIds.isEmpty { calls.append(.vpcs(vpcIds)) }
         if !subnetIds.isEmpty { calls.append(.subnets(subnetIds)) }
-        calls.append(.identity)
         return calls
     }
 
@@ -136,10 +137,10 @@ struct ReadProgress: Sendable {
         case .loadBalancers(let found):
             loadBalancers = found
             let perBalancer = found.flatMap { [ReadCall.attributes(loadBalancerArn: $0.arn), .listeners(loadBalancerArn: $0.arn)] }
-            return perBalancer + tagsWhenReady() + permissionsWhenReady()
+            return perBalancer + tagsWhenReady() + permissionsWhenReady() + identityWhenReady()
         case .targetGroups(let found):
             targetGroups = found
-            return found.map { .targetHealth(targetGroupArn: $0.arn) } + tagsWhenReady()
+            return found.map { .targetHealth(targetGroupArn: $0.arn) } + tagsWhenReady() + identityWhenReady()
         case .services(let found):
             services = found
             return permissionsWhenReady()
@@ -159,6 +160,28 @@ struct ReadProgress: Sendable {
             accountId: accountId, vpcs: vpcs, subnets: subnets, referencedGroups: referencedGroups,
             namedGroups: namedGroups, loadBalancers: loadBalancers, targetGroups: targetGroups, services: services)
         return (found, details)
+    }
+
+    /// The account id is in every ARN of the account's own load balancers and target groups;
+    /// STS is asked only when the region has none of either (nothing applied yet). That spares
+    /// a converged plan a call, and against AWS a connection to a third host.
+    private mutating func identityWhenReady() -> [ReadCall] {
+        guard accountId == nil, let loadBalancers, let targetGroups else { return [] }
+        let arns = loadBalancers.map(\.arn) + targetGroups.map(\.arn)
+        if let account = arns.lazy.compactMap(Self.account(inARN:)).first {
+            accountId = account
+            return []
+        }
+        return [.identity]
+    }
+
+    /// The account field of an ARN (`arn:aws:service:region:ACCOUNT:resource`), when it is one.
+    static func account(inARN arn: String) -> String? {
+        let fields = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, fields[0] == "arn", SpecFormat.isAccountId(String(fields[4])) else {
+            return nil
+        }
+        return String(fields[4])
     }
 
     private func tagsWhenReady() -> [ReadCall] {

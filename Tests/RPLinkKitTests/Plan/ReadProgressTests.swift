@@ -45,7 +45,6 @@ struct ReadProgressTests {
             .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
             .vpcs(["vpc-0f00"]),
             .subnets(["subnet-0cafed00d", "subnet-0c0ffee", "subnet-0cafef00d"]),
-            .identity,
         ])
     }
 
@@ -78,12 +77,44 @@ struct ReadProgressTests {
         #expect(second.filter { $0 == tags }.count == 1)
     }
 
-    @Test func nothingFoundAsksForNothingMore() {
+    /// With nothing found there is nothing to read by ARN; only the account id is still
+    /// unknown, so STS is asked once both listings are in.
+    @Test func nothingFoundAsksOnlyForTheCallerIdentity() throws {
         var progress = ReadProgress(specs: [SeedStack.spec])
         #expect(progress.record(.loadBalancers([])) == [])
-        #expect(progress.record(.targetGroups([])) == [])
+        #expect(progress.record(.targetGroups([])) == [.identity])
         #expect(progress.record(.services([])) == [])
         #expect(progress.record(.namedGroups([])) == [])
+        _ = progress.record(.vpcs([]))
+        _ = progress.record(.subnets([]))
+        #expect(throws: RPLinkError.self) { try progress.result() }
+        _ = progress.record(.identity("210987654321"))
+        #expect(try progress.result().0.accountId == "210987654321")
+    }
+
+    /// The account's own load balancers and target groups carry its id in their ARNs, so a
+    /// stack that exists costs no STS call.
+    @Test(arguments: [true, false])
+    func theAccountIdComesFromAnARNFoundWithoutAskingSTS(fromLoadBalancer: Bool) throws {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        let asked = progress.record(.loadBalancers(fromLoadBalancer ? [Self.loadBalancer] : []))
+            + progress.record(.targetGroups(fromLoadBalancer ? [] : [Self.targetGroup]))
+        #expect(!asked.contains(.identity))
+        for answer: ReadAnswer in [.services([]), .namedGroups([]), .vpcs([]), .subnets([])] {
+            _ = progress.record(answer)
+        }
+        #expect(try progress.result().0.accountId == SeedStack.account)
+    }
+
+    @Test(arguments: [
+        ("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/a/1", "111122223333"),
+        ("arn:aws-cn:elasticloadbalancing:cn-north-1:210987654321:targetgroup/b/2", "210987654321"),
+        ("arn:aws:elasticloadbalancing:us-east-1::loadbalancer/net/a/1", nil),
+        ("arn:aws:elasticloadbalancing:us-east-1:12345:loadbalancer/net/a/1", nil),
+        ("not-an-arn", nil),
+    ] as [(String, String?)])
+    func theAccountIdIsTheFifthFieldOfAnARN(arn: String, account: String?) {
+        #expect(ReadProgress.account(inARN: arn) == account)
     }
 
     @Test(arguments: [true, false])
@@ -150,9 +181,9 @@ struct ReadProgressTests {
     }
 
     /// Every second-step call starts after the first-step answers it needs have ended, and a
-    /// slow first-step call that nothing waits for (the caller identity) holds none of them back.
+    /// slow first-step call that nothing waits for (the VPCs) holds none of them back.
     @Test func aSlowAnswerHoldsBackOnlyTheCallsThatNeedIt() async throws {
-        let api = try Self.recordingAPI(delays: ["GetCallerIdentity": .milliseconds(400), "DescribeVpcs": .milliseconds(400)])
+        let api = try Self.recordingAPI(delays: ["DescribeVpcs": .milliseconds(400)])
         let states = try await LiveStateReader(api: api).read([Self.demoSpec])
         #expect(states["demo"]?.listeners.isEmpty == false)
         let spans = await api.spans
@@ -165,14 +196,16 @@ struct ReadProgressTests {
             "DescribeSecurityGroupRules": ["DescribeSecurityGroups"],
             "DescribeVpcEndpointServicePermissions": ["DescribeVpcEndpointServiceConfigurations", "DescribeLoadBalancers"],
         ]
-        let slowEnd = try ended("GetCallerIdentity")
+        let slowEnd = try ended("DescribeVpcs")
         for (action, inputs) in needs {
             let started = try #require(spans.first { $0.call.action == action }?.call.startedAt, "\(action) was not called")
             for input in inputs {
                 #expect(started >= (try ended(input)), "\(action) started before \(input) answered")
             }
-            #expect(started < slowEnd, "\(action) waited for the caller identity it does not need")
+            #expect(started < slowEnd, "\(action) waited for the VPCs it does not need")
         }
-        #expect(spans.count == 13, "\(spans.map(\.call.action))")
+        // The account id came from an ARN: no STS call.
+        #expect(spans.count == 12, "\(spans.map(\.call.action))")
+        #expect(states["demo"]?.accountId == "123456789012")
     }
 }
