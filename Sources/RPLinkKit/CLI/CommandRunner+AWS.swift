@@ -79,18 +79,22 @@ extension CommandRunner {
         return CredentialsContext(environment: environment, homeDirectory: home, profileFlag: options.profile, makeSTS: makeSTS)
     }
 
-    /// Reads the live state of every spec's stack, region by region.
+    /// Reads the live state of every spec's stack, the regions at once.
     func readLiveStates(_ sessions: [RegionSession]) async throws(RPLinkError) -> [String: LiveState] {
+        let reads = await concurrentMap(sessions, limit: sessions.count) { session in
+            try await LiveStateReader(api: session.api).read(session.specs)
+        }
         var states: [String: LiveState] = [:]
-        for session in sessions {
-            do {
-                let read = try await LiveStateReader(api: session.api).read(session.specs)
+        // Reported in the sessions' order, so the same failure gives the same error every time.
+        for (session, read) in zip(sessions, reads) {
+            switch read {
+            case .success(let read):
                 states.merge(read) { $1 }
-            } catch let error as RPLinkError where error.code != .aws {
+            case .failure(let error as RPLinkError) where error.code != .aws:
                 // Credential and configuration errors concern no stack; an unreachable
                 // endpoint (code .aws) is wrapped below so the error names the stack.
                 throw error
-            } catch {
+            case .failure(let error):
                 let stacks = session.specs.map(\.name).joined(separator: ", ")
                 throw RPLinkError(.aws, "reading the live state of stack \(stacks) in \(session.region) failed", cause: error)
             }

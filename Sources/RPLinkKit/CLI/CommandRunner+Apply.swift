@@ -62,7 +62,8 @@ extension CommandRunner {
         } catch {
             throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
         }
-        let run = PlannedRun(sessions: sessions, entries: planFile.stacks, options: planFile.options)
+        let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
+        let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
         console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
         return try await execute(run, verb: planFile.options.destroy ? "Destroy" : "Apply", options: options)
     }
@@ -74,7 +75,7 @@ extension CommandRunner {
             throw RPLinkError(.preflight, "the plan has errors (listed above); nothing was changed")
         }
         guard run.hasChanges else {
-            await clearAbandonedLocks(run.sessions, stacks: Set(run.entries.map(\.spec.name)), parallelism: options.parallelism)
+            await clearAbandonedLocks(run.sessions, stacks: Set(run.stacks.map(\.spec.name)), parallelism: options.parallelism)
             if !run.options.destroy { try await printOutputs(run, options: options) }
             return .success
         }
@@ -93,7 +94,7 @@ extension CommandRunner {
 
     /// Runs the plans' steps region by region, printing progress, the summary and the outputs.
     func execute(_ run: PlannedRun, verb: String, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
-        let progress = ProgressRenderer(showStack: run.entries.count > 1)
+        let progress = ProgressRenderer(showStack: run.stacks.count > 1)
         let console = console
         var failed = false
         console.writeOutput("\n")
@@ -104,7 +105,7 @@ extension CommandRunner {
                 continue
             }
             let names = Set(session.specs.map(\.name))
-            let work = run.entries.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
+            let work = run.stacks.filter { names.contains($0.spec.name) }.map { (spec: $0.spec, plan: $0.plan) }
             let lock = StackLock(ec2: EC2(api: session.api))
             let locks = try await acquireLocks(lock, for: work.filter { !$0.plan.steps.isEmpty }.map(\.spec), parallelism: options.parallelism)
             await clearAbandonedLocks([session], stacks: Set(work.filter { $0.plan.steps.isEmpty }.map(\.spec.name)), parallelism: options.parallelism)
@@ -169,7 +170,7 @@ extension CommandRunner {
     /// Re-reads the stacks and prints their outputs after a successful apply.
     func printOutputs(_ run: PlannedRun, options: GlobalOptions) async throws(RPLinkError) {
         let live = try await readLiveStates(run.sessions)
-        let outputs = run.entries.compactMap { entry in live[entry.spec.name].map { StackOutputs(spec: entry.spec, live: $0) } }
+        let outputs = run.stacks.compactMap { stack in live[stack.spec.name].map { StackOutputs(spec: stack.spec, live: $0) } }
         console.writeOutput("\n" + outputs.map { $0.renderText() }.joined(separator: "\n"))
     }
 }

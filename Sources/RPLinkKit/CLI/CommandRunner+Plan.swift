@@ -2,13 +2,29 @@ import Foundation
 
 /// What `plan`, `apply` and `destroy` share: specs, the live state they were planned against, and the plans.
 struct PlannedRun: Sendable {
-    var sessions: [RegionSession]
-    var entries: [PlanFile.Entry]
-    var options: PlanOptions
+    struct Stack: Sendable {
+        var spec: Spec
+        var plan: StackPlan
+    }
 
-    var plans: [StackPlan] { entries.map(\.plan) }
-    var hasErrors: Bool { entries.contains { $0.plan.hasErrors } }
-    var hasChanges: Bool { entries.contains { $0.plan.hasChanges } }
+    var sessions: [RegionSession]
+    var stacks: [Stack]
+    var options: PlanOptions
+    /// The live state each stack was planned against, by stack name; empty when the plans
+    /// come from a saved file (whose fingerprints were checked instead).
+    var live: [String: LiveState] = [:]
+
+    var plans: [StackPlan] { stacks.map(\.plan) }
+    var hasErrors: Bool { stacks.contains { $0.plan.hasErrors } }
+    var hasChanges: Bool { stacks.contains { $0.plan.hasChanges } }
+
+    /// The plans as a file for `apply`, each with its live state's fingerprint. Made only when
+    /// a plan is saved: fingerprinting costs about a millisecond a stack.
+    func planFile() -> PlanFile {
+        PlanFile(options: options, stacks: stacks.compactMap { stack in
+            live[stack.spec.name].map { PlanFile.Entry(spec: stack.spec, plan: stack.plan, live: $0) }
+        })
+    }
 }
 
 extension CommandRunner {
@@ -29,7 +45,7 @@ extension CommandRunner {
             throw RPLinkError(.preflight, "the plan has errors (listed above); fix them before applying")
         }
         if let outFile = command.outFile {
-            try save(PlanFile(options: planOptions, stacks: run.entries), to: outFile)
+            try save(run.planFile(), to: outFile)
             if !command.json {
                 console.writeOutput("Saved the plan to \(outFile). To apply exactly this plan: rplink apply \(outFile)\n")
             }
@@ -42,14 +58,14 @@ extension CommandRunner {
         let specs = try loadValidSpecs(paths)
         let sessions = try sessions(for: specs, options: options)
         let live = try await readLiveStates(sessions)
-        var entries: [PlanFile.Entry] = []
+        var stacks: [PlannedRun.Stack] = []
         for spec in specs {
             guard let state = live[spec.name] else {
                 throw RPLinkError(.aws, "internal error: no live state was read for stack \(spec.name)")
             }
-            entries.append(PlanFile.Entry(spec: spec, plan: Planner.plan(spec: spec, live: state, options: planOptions), live: state))
+            stacks.append(PlannedRun.Stack(spec: spec, plan: Planner.plan(spec: spec, live: state, options: planOptions)))
         }
-        return PlannedRun(sessions: sessions, entries: entries, options: planOptions)
+        return PlannedRun(sessions: sessions, stacks: stacks, options: planOptions, live: live)
     }
 
     func save(_ planFile: PlanFile, to path: String) throws(RPLinkError) {

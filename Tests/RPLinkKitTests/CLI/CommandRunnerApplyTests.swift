@@ -113,4 +113,27 @@ import Testing
         #expect(console.error.contains("stack planetscale-import"))
         #expect(await api.mutatingCalls.isEmpty)
     }
+
+    // MARK: - Regions
+
+    /// Stacks in different regions are read at once: the second region's first call does not
+    /// wait for the first region's slow read to end.
+    @Test func stacksInDifferentRegionsAreReadAtOnce() async throws {
+        var europe = SeedStack.spec
+        europe.name = "europe"
+        europe.region = "eu-west-1"
+        let apis = ["us-east-1": FakeAWS().api(delays: ["DescribeVpcs": .milliseconds(300)]),
+                    "eu-west-1": FakeAWS().api(delays: ["DescribeVpcs": .milliseconds(300)])]
+        let specs = [SeedStack.spec, europe]
+        var runner = CommandRunner(console: RecordingConsole(), environment: [:], loadSpecs: { _ throws(RPLinkError) in
+            SpecLoadResult(specs: specs, diagnostics: [])
+        })
+        runner.makeAPI = { region in apis[region] ?? FakeAWS().api() }
+        #expect(await runner.run(arguments: ["plan"]) == .success)
+        let virginia = try #require(apis["us-east-1"]), ireland = try #require(apis["eu-west-1"])
+        let firstStarts = [await virginia.calls.map(\.startedAt).min(), await ireland.calls.map(\.startedAt).min()].compactMap { $0 }
+        let lastEnds = [await virginia.spans.map(\.endedAt).max(), await ireland.spans.map(\.endedAt).max()].compactMap { $0 }
+        try #require(firstStarts.count == 2 && lastEnds.count == 2, "both regions were read")
+        #expect(firstStarts[1] < lastEnds[0] && firstStarts[0] < lastEnds[1], "one region waited for the other")
+    }
 }
