@@ -146,9 +146,18 @@ import Testing
         #expect(outputs?["service_name"] as? String == live.services.first?.name)
         #expect(outputs?["load_balancer_arn"] as? String == live.loadBalancers.first?.arn)
         #expect(outputs?["security_group_id"] as? String == groupId)
+        // The outputs apply printed (read while the lock was given back) name the same service.
+        let serviceId = try #require(live.services.first?.id)
+        #expect(applied.stdout.contains(serviceId), "\(applied)")
 
         let converged = try await run(["plan", "--detailed-exitcode", setup.spec.path], setup)
         #expect(converged.exitCode == 0, "a second plan must find nothing to do: \(converged)")
+
+        // A converged apply prints the outputs from the one read it makes.
+        let reapplied = try await run(["apply", "--auto-approve", "--debug", setup.spec.path], setup)
+        #expect(reapplied.exitCode == 0, "\(reapplied)")
+        #expect(reapplied.stdout.contains(serviceId), "\(reapplied)")
+        #expect(Self.calledActions(reapplied).filter { $0 == "DescribeLoadBalancers" }.count == 1, "\(reapplied.stderr)")
 
         // A new writer IP re-targets: the new one registered, the old one gone.
         let newWriter = "10.0.1.20"

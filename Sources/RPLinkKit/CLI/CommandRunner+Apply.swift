@@ -63,7 +63,7 @@ extension CommandRunner {
             throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
         }
         let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
-        let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
+        let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options, live: live)
         console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
         return try await execute(run, verb: planFile.options.destroy ? "Destroy" : "Apply", options: options)
     }
@@ -76,7 +76,8 @@ extension CommandRunner {
         }
         guard run.hasChanges else {
             await clearAbandonedLocks(run.sessions, stacks: Set(run.stacks.map(\.spec.name)), parallelism: options.parallelism)
-            if !run.options.destroy { try await printOutputs(run, options: options) }
+            // Nothing changes, so the read just made is the state the outputs come from.
+            if !run.options.destroy { printOutputs(run, live: run.live) }
             return .success
         }
         if !autoApprove {
@@ -97,6 +98,8 @@ extension CommandRunner {
         let progress = ProgressRenderer(showStack: run.stacks.count > 1)
         let console = console
         var failed = false
+        var finalStates: [String: LiveState] = [:]
+        var outputsError: RPLinkError?
         console.writeOutput("\n")
         for session in run.sessions {
             // As within a region: after a failure, nothing new starts.
@@ -113,14 +116,26 @@ extension CommandRunner {
             let report = await executor.run(work, stop: stop) { event in
                 console.writeOutput(progress.line(event) + "\n")
             }
-            await releaseLocks(lock, locks, parallelism: options.parallelism)
+            // The outputs are read while the locks are given back: neither waits for the other.
+            async let released: Void = releaseLocks(lock, locks, parallelism: options.parallelism)
+            if report.succeeded && !run.options.destroy {
+                do {
+                    finalStates.merge(try await readLiveStates([session])) { $1 }
+                } catch {
+                    outputsError = error
+                }
+            }
+            await released
             console.writeOutput("\n" + progress.summary(report, verb: verb))
             failed = failed || !report.succeeded
         }
         if failed {
             throw RPLinkError(.aws, "\(verb.lowercased()) did not complete (see above)")
         }
-        if !run.options.destroy { try await printOutputs(run, options: options) }
+        if !run.options.destroy {
+            if let outputsError { throw outputsError }
+            printOutputs(run, live: finalStates)
+        }
         return .success
     }
 
@@ -167,9 +182,8 @@ extension CommandRunner {
         }
     }
 
-    /// Re-reads the stacks and prints their outputs after a successful apply.
-    func printOutputs(_ run: PlannedRun, options: GlobalOptions) async throws(RPLinkError) {
-        let live = try await readLiveStates(run.sessions)
+    /// Prints the stacks' outputs from their live state after a successful apply.
+    func printOutputs(_ run: PlannedRun, live: [String: LiveState]) {
         let outputs = run.stacks.compactMap { stack in live[stack.spec.name].map { StackOutputs(spec: stack.spec, live: $0) } }
         console.writeOutput("\n" + outputs.map { $0.renderText() }.joined(separator: "\n"))
     }
