@@ -1,14 +1,16 @@
-/// Reads the live AWS state of one or more stacks in two steps of parallel calls, each second
-/// step starting as soon as the answers it needs are in.
+/// Reads the live AWS state of one or more stacks in two steps of parallel calls, each
+/// second-step call starting as soon as the answers it needs are in.
 ///
 /// The first step asks by what the specs name (ids, names, tags), batched across every stack:
-/// caller identity, VPCs, subnets, security groups, load balancers, target groups and endpoint
-/// services. The second step asks by the ARNs and ids found: tags, attributes, listeners, target
-/// health, security-group rules and service permissions. A second-step call waits only for the
-/// first-step answers it needs (listeners for the load balancers, not for the VPCs), so the read
-/// costs two round trips on its critical path, and the server's slower answers overlap with the
-/// second step rather than hold all of it back. EC2 lookups use filters rather than ids so that
-/// one missing id does not fail the whole batch.
+/// VPCs, subnets, security groups, load balancers, target groups and endpoint services. The
+/// second step asks by the ARNs and ids found: tags, attributes, listeners, target health,
+/// security-group rules and service permissions, and the caller identity only when no ARN found
+/// carries the account id. A second-step call waits only for the first-step answers it needs
+/// (listeners for the load balancers, not for the VPCs), so the read costs two round trips on
+/// its critical path, and a slow answer holds back only what needs it. `ReadProgress` decides
+/// what can start when. EC2 lookups use filters rather than ids so that one missing id does not
+/// fail the whole batch. The calls are not bounded here: the transport's connections per host
+/// (32) are.
 public struct LiveStateReader: Sendable {
     public var ec2: EC2
     public var elbv2: ELBv2
