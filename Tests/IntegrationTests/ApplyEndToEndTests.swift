@@ -132,8 +132,8 @@ import Testing
 
         let applied = try await run(["apply", "--auto-approve", setup.spec.path], setup)
         #expect(applied.exitCode == 0, "\(applied)")
-        #expect(applied.stdout.contains("Apply complete! 8 steps done.") || referenceSecurityGroup, "\(applied)")
-        #expect(applied.stdout.contains("Apply complete! 7 steps done.") || !referenceSecurityGroup, "\(applied)")
+        #expect(applied.stdout.contains("Apply complete! 9 steps done.") || referenceSecurityGroup, "\(applied)")
+        #expect(applied.stdout.contains("Apply complete! 8 steps done.") || !referenceSecurityGroup, "\(applied)")
         let live = try await snapshot(setup)
         let groupId = try expectSeedObjects(live, setup)
         try await expectConsumerRule(on: groupId, setup)
@@ -241,7 +241,7 @@ import Testing
         let summary = try #require(broken.stdout.firstMatch(of: #/Apply failed: (\d+) done, (\d+) failed, (\d+) skipped\./#), "\(broken)")
         let (done, failures, skips) = (Int(summary.1) ?? -1, Int(summary.2) ?? -1, Int(summary.3) ?? -1)
         #expect(failures == 1, "\(broken)")
-        #expect(done + failures + skips == 8, "every step is accounted for: \(broken)")
+        #expect(done + failures + skips == 9, "every step is accounted for: \(broken)")
         let failedLines = broken.stdout.split(separator: "\n").filter { $0.hasPrefix("  failed: ") }
         #expect(failedLines.count == 1)
         #expect(failedLines.first?.contains("stack \(setup.stack): \(failed) (") == true, "\(failedLines)")
@@ -250,13 +250,14 @@ import Testing
         #expect(broken.stderr.contains("apply did not complete"), "\(broken)")
         let skippedLines = broken.stdout.split(separator: "\n").filter { $0.hasPrefix("  skipped: ") }
         #expect(skippedLines.count == skips)
-        // Each of the eight steps ends exactly once in the progress lines, as the summary counts it.
+        // Each of the nine steps ends exactly once in the progress lines, as the summary counts it.
+        let completions = [": Creation complete after ", ": Modifications complete after "]
         let ends = broken.stdout.split(separator: "\n").filter { line in
-            !line.hasPrefix(" ") && [": Creation complete after ", ": Failed after ", ": Skipped: "].contains { line.contains($0) }
+            !line.hasPrefix(" ") && (completions + [": Failed after ", ": Skipped: "]).contains { line.contains($0) }
         }
-        #expect(ends.filter { $0.contains(": Creation complete after ") }.count == done, "\(ends)")
+        #expect(ends.filter { line in completions.contains { line.contains($0) } }.count == done, "\(ends)")
         #expect(ends.filter { $0.contains(": Skipped: ") }.count == skips, "\(ends)")
-        #expect(Set(ends.map { $0.prefix { $0 != " " } }).count == 8, "\(ends)")
+        #expect(Set(ends.map { $0.prefix { $0 != ":" } }).count == 9, "\(ends)")
         #expect(ends.contains { $0.hasPrefix("\(failed) (") && $0.contains(": Failed after ") }, "\(ends)")
         for dependent in dependents {
             #expect(skippedLines.contains { $0.contains(": \(dependent) (") && $0.contains("a step it depends on did not complete") },

@@ -78,7 +78,7 @@ public struct StepRunner: Sendable {
             try await ec2.modifySecurityGroupRules(groupId: groupId, rules: [(ruleId: ruleId, permission: permission)])
             return nil
 
-        case let .createLoadBalancer(name, subnetIds, securityGroups, tags, crossZone):
+        case let .createLoadBalancer(name, subnetIds, securityGroups, tags):
             var groups: [String] = []
             for group in securityGroups { groups.append(try await resolve(group)) }
             let arn = try await createOnce {
@@ -90,7 +90,6 @@ public struct StepRunner: Sendable {
                 try await elbv2.createLoadBalancer(name: name, subnetIds: subnetIds, securityGroupIds: groups, tags: tags).arn
             }
             try await waitUntilActive(loadBalancerArn: arn, name: name)
-            _ = try await elbv2.modifyLoadBalancerAttributes(arn: arn, attributes: [LiveState.LoadBalancer.crossZoneAttribute: crossZone ? "true" : "false"])
             return arn
 
         case let .setSubnets(arn, subnetIds):
@@ -103,7 +102,8 @@ public struct StepRunner: Sendable {
             _ = try await elbv2.setSecurityGroups(loadBalancerArn: arn, securityGroupIds: groups)
             return nil
 
-        case let .setCrossZone(arn, enabled):
+        case let .setCrossZone(loadBalancer, enabled):
+            let arn = try await resolve(loadBalancer)
             _ = try await elbv2.modifyLoadBalancerAttributes(arn: arn, attributes: [LiveState.LoadBalancer.crossZoneAttribute: enabled ? "true" : "false"])
             return nil
 

@@ -169,12 +169,14 @@ struct Convergence {
             return .blocked
         }
         let subnets = spec.producer.subnets.map(\.subnetId).sorted()
-        let create = StepOperation.createLoadBalancer(
-            name: spec.loadBalancer.name, subnetIds: subnets, securityGroups: [groupReference],
-            tags: resource.tags, crossZone: spec.loadBalancer.crossZone)
+        // Cross-zone is set after the create, as a step of its own that nothing else waits for.
+        let create: [StepOperation] = [
+            .createLoadBalancer(name: spec.loadBalancer.name, subnetIds: subnets, securityGroups: [groupReference], tags: resource.tags),
+            .setCrossZone(loadBalancer: .ref(address), enabled: spec.loadBalancer.crossZone),
+        ]
         let after = resource.attributes + [Attribute("tags", .tags(resource.tags))]
         guard let loadBalancer = live.loadBalancer else {
-            builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: [create])
+            builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: create)
             return .created
         }
         let before = Attributes.loadBalancer(loadBalancer)
@@ -193,7 +195,7 @@ struct Convergence {
             if !attributes.isEmpty { reasons.append(attributes.joined(separator: ", ") + " cannot change in place") }
             builder.add(
                 PlannedAction(address: address, action: .replace, reason: reasons.joined(separator: "; "), before: before, after: after, changes: changes),
-                steps: [.deleteLoadBalancer(loadBalancerArn: loadBalancer.arn), create])
+                steps: [.deleteLoadBalancer(loadBalancerArn: loadBalancer.arn)] + create)
             return .replaced
         }
         var allChanges = changes
@@ -202,7 +204,7 @@ struct Convergence {
             switch change.name {
             case "subnets": steps.append(.setSubnets(loadBalancerArn: loadBalancer.arn, subnetIds: subnets))
             case "security_groups": steps.append(.setSecurityGroups(loadBalancerArn: loadBalancer.arn, securityGroups: [groupReference]))
-            case "cross_zone": steps.append(.setCrossZone(loadBalancerArn: loadBalancer.arn, enabled: spec.loadBalancer.crossZone))
+            case "cross_zone": steps.append(.setCrossZone(loadBalancer: .id(loadBalancer.arn), enabled: spec.loadBalancer.crossZone))
             default: break
             }
         }

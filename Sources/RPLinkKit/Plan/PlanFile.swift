@@ -6,7 +6,8 @@ import Foundation
 /// state the plan was made from: apply re-reads the account and refuses the file when any
 /// fingerprint differs. It holds ids, names and settings only, never credentials.
 public struct PlanFile: Sendable, Equatable, Codable {
-    public static let currentFormatVersion = 1
+    /// 2: cross-zone became a step of its own (`setCrossZone` after `createLoadBalancer`).
+    public static let currentFormatVersion = 2
 
     public var formatVersion: Int
     public var rplinkVersion: String

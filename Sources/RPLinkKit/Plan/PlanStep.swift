@@ -46,11 +46,12 @@ public enum StepOperation: Sendable, Equatable, Codable {
     case authorizeIngress(groupId: ResourceReference, ipProtocol: String, fromPort: Int, toPort: Int, cidr: String, description: String, tags: [Spec.Tag])
     case revokeIngress(groupId: String, ruleId: String)
     case modifyRuleDescription(groupId: String, ruleId: String, ipProtocol: String, fromPort: Int, toPort: Int, cidr: String, description: String)
-    /// CreateLoadBalancer (internal, network) and then the cross-zone attribute.
-    case createLoadBalancer(name: String, subnetIds: [String], securityGroups: [ResourceReference], tags: [Spec.Tag], crossZone: Bool)
+    /// CreateLoadBalancer (internal, network), then wait until it is active. Cross-zone is a step
+    /// of its own, so that what needs the NLB does not wait for the attribute too.
+    case createLoadBalancer(name: String, subnetIds: [String], securityGroups: [ResourceReference], tags: [Spec.Tag])
     case setSubnets(loadBalancerArn: String, subnetIds: [String])
     case setSecurityGroups(loadBalancerArn: String, securityGroups: [ResourceReference])
-    case setCrossZone(loadBalancerArn: String, enabled: Bool)
+    case setCrossZone(loadBalancer: ResourceReference, enabled: Bool)
     /// DeleteLoadBalancer, then wait until it is gone.
     case deleteLoadBalancer(loadBalancerArn: String)
     case createTargetGroup(name: String, protocolName: String, port: Int, vpcId: String, targetType: String, tags: [Spec.Tag])
@@ -121,7 +122,8 @@ public enum StepOperation: Sendable, Equatable, Codable {
     public var references: [ResourceAddress] {
         let references: [ResourceReference] = switch self {
         case .authorizeIngress(let group, _, _, _, _, _, _): [group]
-        case .createLoadBalancer(_, _, let groups, _, _): groups
+        case .createLoadBalancer(_, _, let groups, _): groups
+        case .setCrossZone(let loadBalancer, _): [loadBalancer]
         case .setSecurityGroups(_, let groups): groups
         case .registerTarget(let group, _, _): [group]
         case .createListener(let loadBalancer, _, _, let targetGroup, _): [loadBalancer, targetGroup]

@@ -80,6 +80,7 @@ import Testing
             "load_balancer.nlb:createLoadBalancer",
             "endpoint_service.main:createEndpointService",
             "endpoint_service_principal[\"arn:aws:iam::123456789012:root\"]:addPrincipals",
+            "load_balancer.nlb:setCrossZone",
             "security_group_rule.consumer[\"10.0.1.0/24\"]:authorizeIngress",
             "target_group.writer:createTargetGroup",
             "listener.db:createListener",

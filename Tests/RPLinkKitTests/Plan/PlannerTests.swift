@@ -16,14 +16,14 @@ import Testing
         #expect(plan.summary == .init(create: 8))
         #expect(plan.operationNames.sorted() == [
             "addPrincipals", "authorizeIngress", "createEndpointService", "createListener", "createLoadBalancer",
-            "createSecurityGroup", "createTargetGroup", "registerTarget",
+            "createSecurityGroup", "createTargetGroup", "registerTarget", "setCrossZone",
         ])
     }
 
     @Test func createStepsReferenceEarlierCreatesSymbolically() throws {
         let plan = Planner.plan(spec: spec, live: SeedStack.empty)
         let loadBalancer = try #require(plan.steps.first { $0.operation.name == "createLoadBalancer" })
-        guard case .createLoadBalancer(let name, let subnets, let groups, let tags, let crossZone) = loadBalancer.operation else {
+        guard case .createLoadBalancer(let name, let subnets, let groups, let tags) = loadBalancer.operation else {
             Issue.record("not a load balancer create")
             return
         }
@@ -31,8 +31,12 @@ import Testing
         #expect(subnets == ["subnet-0c0ffee", "subnet-0cafed00d", "subnet-0cafef00d"])
         #expect(groups == [.ref(.securityGroup)])
         #expect(tags.contains(.init(key: "rplink:resource", value: "load_balancer.nlb")))
-        #expect(crossZone)
         #expect(loadBalancer.dependsOn == ["security_group.nlb:createSecurityGroup"])
+        // Cross-zone follows the create as its own step, and nothing waits for it.
+        let crossZone = try #require(plan.steps.first { $0.operation.name == "setCrossZone" })
+        #expect(crossZone.operation == .setCrossZone(loadBalancer: .ref(.loadBalancer), enabled: true))
+        #expect(crossZone.dependsOn == [loadBalancer.id])
+        #expect(!plan.steps.contains { $0.dependsOn.contains(crossZone.id) })
         let listener = try #require(plan.steps.first { $0.address == .listener })
         #expect(listener.operation == .createListener(loadBalancer: .ref(.loadBalancer), protocolName: "TCP", port: 3306,
                                                        targetGroup: .ref(.targetGroup), tags: SeedStack.tags(.listener)))
@@ -178,7 +182,7 @@ import Testing
         let action = try #require(plan.action(for: .loadBalancer))
         #expect(action.action == .update)
         #expect(action.changes == [AttributeChange("cross_zone", .bool(false), .bool(true))])
-        #expect(plan.steps.map(\.operation) == [.setCrossZone(loadBalancerArn: SeedStack.loadBalancerArn, enabled: true)])
+        #expect(plan.steps.map(\.operation) == [.setCrossZone(loadBalancer: .id(SeedStack.loadBalancerArn), enabled: true)])
     }
 
     @Test(arguments: ["scheme", "type"])

@@ -3,9 +3,9 @@ import Testing
 
 @Suite struct ProgressRendererTests {
     static let createNLB = PlanStep(id: "load_balancer.nlb:createLoadBalancer", address: .loadBalancer, operation: .createLoadBalancer(
-        name: "pl-nlb", subnetIds: [], securityGroups: [], tags: [], crossZone: true))
+        name: "pl-nlb", subnetIds: [], securityGroups: [], tags: []))
     static let deleteNLB = PlanStep(id: "load_balancer.nlb:deleteLoadBalancer", address: .loadBalancer, operation: .deleteLoadBalancer(loadBalancerArn: "arn:nlb"))
-    static let setCrossZone = PlanStep(id: "load_balancer.nlb:setCrossZone", address: .loadBalancer, operation: .setCrossZone(loadBalancerArn: "arn:nlb", enabled: true))
+    static let setCrossZone = PlanStep(id: "load_balancer.nlb:setCrossZone", address: .loadBalancer, operation: .setCrossZone(loadBalancer: .id("arn:nlb"), enabled: true))
     static let createService = PlanStep(id: "endpoint_service.main:createEndpointService", address: .endpointService, operation: .createEndpointService(
         loadBalancer: .ref(.loadBalancer), acceptanceRequired: false, clientToken: "t", tags: []))
 
