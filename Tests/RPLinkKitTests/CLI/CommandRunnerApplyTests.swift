@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import RPLinkKit
 
@@ -116,14 +117,26 @@ import Testing
 
     // MARK: - Regions
 
-    /// Stacks in different regions are read at once: the second region's first call does not
-    /// wait for the first region's slow read to end.
+    /// Stacks in different regions are read at once: each region's answers are held until the
+    /// other region has made a call too (10 s at most, for a failing test not to hang), so read
+    /// one after the other, the first region would end before the second began.
     @Test func stacksInDifferentRegionsAreReadAtOnce() async throws {
         var europe = SeedStack.spec
         europe.name = "europe"
         europe.region = "eu-west-1"
-        let apis = ["us-east-1": FakeAWS().api(delays: ["DescribeVpcs": .milliseconds(300)]),
-                    "eu-west-1": FakeAWS().api(delays: ["DescribeVpcs": .milliseconds(300)])]
+        let regionsCalling = Mutex(Set<String>())
+        func api(_ region: String) -> RecordingQueryAPI {
+            let aws = FakeAWS()
+            return RecordingQueryAPI { call in
+                regionsCalling.withLock { _ = $0.insert(region) }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while regionsCalling.withLock({ $0.count }) < 2 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                return try aws.answer(call)
+            }
+        }
+        let apis = ["us-east-1": api("us-east-1"), "eu-west-1": api("eu-west-1")]
         let specs = [SeedStack.spec, europe]
         var runner = CommandRunner(console: RecordingConsole(), environment: [:], loadSpecs: { _ throws(RPLinkError) in
             SpecLoadResult(specs: specs, diagnostics: [])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import RPLinkKit
 
@@ -153,7 +154,7 @@ struct ReadProgressTests {
 
     // MARK: - The reader itself, against a recording API
 
-    static func recordingAPI(delays: [String: Duration]) throws -> RecordingQueryAPI {
+    static func recordingAPI(responder: RecordingQueryAPI.Responder? = nil) throws -> RecordingQueryAPI {
         let fixtures = [
             "ec2/DescribeVpcs", "ec2/DescribeSubnets", "ec2/DescribeSecurityGroups", "ec2/DescribeSecurityGroupRules",
             "ec2/DescribeVpcEndpointServiceConfigurations", "ec2/DescribeVpcEndpointServicePermissions",
@@ -168,7 +169,7 @@ struct ReadProgressTests {
             <GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account>\
             <Arn>arn:aws:iam::123456789012:user/test</Arn><UserId>AIDTEST</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>
             """.utf8)))]
-        return RecordingQueryAPI(replies, delays: delays)
+        return RecordingQueryAPI(replies, responder: responder)
     }
 
     /// The fixtures' stack: `demo`, with the NLB `demo-nlb` and the target group `demo-tg`.
@@ -181,21 +182,35 @@ struct ReadProgressTests {
     }
 
     /// Every second-step call starts after the first-step answers it needs have ended, and a
-    /// slow first-step call that nothing waits for (the VPCs) holds none of them back.
+    /// slow first-step call that nothing waits for (the VPCs) holds none of them back: its
+    /// answer is held until every second-step call has started. (Were the steps rounds, they
+    /// would never start, and the VPCs are let go after 10 s for the test to fail, not hang.)
     @Test func aSlowAnswerHoldsBackOnlyTheCallsThatNeedIt() async throws {
-        let api = try Self.recordingAPI(delays: ["DescribeVpcs": .milliseconds(400)])
-        let states = try await LiveStateReader(api: api).read([Self.demoSpec])
-        #expect(states["demo"]?.listeners.isEmpty == false)
-        let spans = await api.spans
-        func ended(_ action: String) throws -> ContinuousClock.Instant {
-            try #require(spans.first { $0.call.action == action }?.endedAt, "\(action) was not called")
-        }
         let needs: [String: [String]] = [
             "DescribeLoadBalancerAttributes": ["DescribeLoadBalancers"], "DescribeListeners": ["DescribeLoadBalancers"],
             "DescribeTargetHealth": ["DescribeTargetGroups"], "DescribeTags": ["DescribeLoadBalancers", "DescribeTargetGroups"],
             "DescribeSecurityGroupRules": ["DescribeSecurityGroups"],
             "DescribeVpcEndpointServicePermissions": ["DescribeVpcEndpointServiceConfigurations", "DescribeLoadBalancers"],
         ]
+        let vpcsReleased = Mutex(false)
+        let api = try Self.recordingAPI { call in
+            while call.action == "DescribeVpcs" && !vpcsReleased.withLock({ $0 }) {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            return nil
+        }
+        async let read = LiveStateReader(api: api).read([Self.demoSpec])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline, !Set(await api.calls.map(\.action)).isSuperset(of: needs.keys) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        vpcsReleased.withLock { $0 = true }
+        let states = try await read
+        #expect(states["demo"]?.listeners.isEmpty == false)
+        let spans = await api.spans
+        func ended(_ action: String) throws -> ContinuousClock.Instant {
+            try #require(spans.first { $0.call.action == action }?.endedAt, "\(action) was not called")
+        }
         let slowEnd = try ended("DescribeVpcs")
         for (action, inputs) in needs {
             let started = try #require(spans.first { $0.call.action == action }?.call.startedAt, "\(action) was not called")
