@@ -13,8 +13,10 @@ enum CloudXML {
         path.reduce(Optional(node)) { node, name in node?.child(name) }?.text.trimmingWhitespace
     }
 
+    /// The text of an element AWS always fills (ids, ARNs, names). Empty counts as missing:
+    /// an empty id read as "" would be sent back in later calls, or planned against.
     static func required(_ node: XMLNode, _ path: String...) throws -> String {
-        guard let value = text(node, path) else { throw MissingElement(path: [node.name] + path) }
+        guard let value = text(node, path), !value.isEmpty else { throw MissingElement(path: [node.name] + path) }
         return value
     }
 
@@ -65,7 +67,7 @@ enum CloudXML {
         } catch let missing as MissingElement {
             throw AWSError(
                 service: service, action: action, code: "InvalidResponse",
-                message: "the response has no <\(missing.path.joined(separator: "/"))>", httpStatus: 200
+                message: "the response has no <\(missing.path.joined(separator: "/"))>, or an empty one", httpStatus: 200
             )
         } catch let wrong as NotAnInteger {
             let shown = wrong.value.count > 40 ? String(wrong.value.prefix(40)) + "…" : wrong.value

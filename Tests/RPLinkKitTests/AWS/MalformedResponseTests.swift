@@ -104,6 +104,24 @@ import Testing
         #expect(error?.message.contains("\(element)> is not a whole number: \"three-three-oh-six\"") == true, "\(String(describing: error))")
     }
 
+    /// An id, ARN or name that AWS always fills is an invalid reply when empty, not "": an empty
+    /// ARN would be sent back in the next call or planned against.
+    @Test(arguments: [
+        ("elbv2/DescribeLoadBalancers", "LoadBalancerArn"), ("elbv2/DescribeTargetGroups", "TargetGroupName"),
+        ("elbv2/DescribeListeners", "ListenerArn"), ("ec2/DescribeSecurityGroups", "groupId"),
+        ("ec2/DescribeVpcEndpointServiceConfigurations", "serviceId"), ("ec2/DescribeSubnets", "subnetId"),
+    ])
+    func anEmptyRequiredIdIsAnInvalidResponse(fixture: String, element: String) async throws {
+        let read = try #require(Self.reads.first { $0.fixture == fixture })
+        let text = try XMLFixture.text(fixture)
+        let filled = try #require(text.firstRange(of: try Regex("<\(element)>[^<]+</\(element)>")))
+        let body = text.replacingCharacters(in: filled, with: "<\(element)> </\(element)>")
+        let client = AWSTestSamples.client(FakeHTTPTransport([.response(HTTPResponse(status: 200, body: Array(body.utf8)))]), maxAttempts: 1)
+        let error = await #expect(throws: AWSError.self) { try await read.call(client) }
+        #expect(error?.code == "InvalidResponse")
+        #expect(error?.message.contains("\(element)>, or an empty one") == true, "\(String(describing: error))")
+    }
+
     /// A reply cut short by the connection (Linux reports URLError(.unknown)) is retried, and the
     /// error after the last attempt says in words what happened.
     @Test func aReplyCutShortIsRetriedAndDescribed() async throws {
