@@ -298,6 +298,11 @@ class Bench:
                             if operation == "destroy":
                                 self.rplink(["apply", str(folder), "--auto-approve"], self.moto_url)
                                 extra = self.created_ids()
+                        if tool == "rplink" and operation == "plan":
+                            # Process start under the same conditions as the plan (right after the
+                            # other tools' runs), for the plan's "beyond process start".
+                            version = timed([str(RPLINK), "--version"], self.env, self.scratch)
+                            self.results.setdefault("plan_start", {}).setdefault(condition, []).append(version)
                         if proxied:
                             self.proxy_calls()
                         run = self.tool_run(tool, operation, endpoint, folder, extra)
@@ -420,7 +425,8 @@ def render(bench, load_before, load_after, total_seconds):
     lines = []
     add = lines.append
 
-    version_median = statistics.median(r.wall for r in startup["rplink --version"])
+    # Process start: `rplink --version` run just before each proxied plan, in the same conditions.
+    version_median = statistics.median(r.wall for r in bench.results["plan_start"][proxied])
     # One round trip: a lone call through the proxy (the boto3 script's calls run one at a time),
     # i.e. the 30 ms added plus the emulator's own time for a call.
     round_trip = statistics.median(c["end"] - c["start"] for _, calls in single[("plan", proxied, "boto3")] for c in calls)
@@ -626,7 +632,8 @@ def render(bench, load_before, load_after, total_seconds):
         add(f"| converged plan ≥ 10× faster than the AWS CLI checks ({condition}) | {cli:.1f}× | {yes(cli >= 10)} |")
         add(f"| converged plan faster than the boto3 script ({condition}) | {boto:.1f}× | {yes(boto > 1)} |")
     add(f"| converged plan with {DELAY_MS} ms added: ≤ 3 round trips of wall time beyond process start"
-        f" | {ms(beyond_start)} ms beyond `rplink --version` ({ms(version_median)} ms) = {beyond_start / round_trip:.1f}"
+        f" | {ms(beyond_start)} ms beyond `rplink --version` ({ms(version_median)} ms, run just before each plan)"
+        f" = {beyond_start / round_trip:.1f}"
         f" round trips of {ms(round_trip)} ms (a lone call through the proxy); the {DELAY_MS} ms delay itself added"
         f" {ms(delay_cost)} ms to the plan | {yes(beyond_start <= 3 * round_trip)} |")
     for condition in conditions:
