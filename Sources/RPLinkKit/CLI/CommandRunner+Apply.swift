@@ -63,7 +63,7 @@ extension CommandRunner {
             throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
         }
         let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
-        let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options, live: live)
+        let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
         console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
         return try await execute(run, verb: planFile.options.destroy ? "Destroy" : "Apply", options: options)
     }

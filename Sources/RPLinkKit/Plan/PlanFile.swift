@@ -72,7 +72,7 @@ public struct PlanFile: Sendable, Equatable, Codable {
             throw RPLinkError(.io, "not an rplink plan file", cause: error)
         }
         guard header.formatVersion == currentFormatVersion else {
-            throw RPLinkError(.io, "the plan file has format version \(header.formatVersion); this rplink reads version \(currentFormatVersion)")
+            throw RPLinkError(.io, "the plan file has format version \(header.formatVersion); this rplink reads version \(currentFormatVersion). Make the plan again with `rplink plan --out FILE`")
         }
         do {
             return try JSONDecoder().decode(PlanFile.self, from: data)

@@ -59,7 +59,9 @@ import Testing
         var file = savedPlan()
         file.formatVersion = 99
         let data = try file.encoded()
-        #expect(throws: RPLinkError.self) { try PlanFile.decode(data) }
+        let error = #expect(throws: RPLinkError.self) { try PlanFile.decode(data) }
+        #expect(error?.message.contains("format version 99; this rplink reads version \(PlanFile.currentFormatVersion)") == true)
+        #expect(error?.message.contains("Make the plan again with `rplink plan --out FILE`") == true, "\(String(describing: error))")
         #expect(throws: RPLinkError.self) { try PlanFile.decode(Data("not json".utf8)) }
     }
 
