@@ -333,7 +333,7 @@ struct Convergence {
             return
         }
         guard let adopting = builder.claim(address, tags: loadBalancerTags, what: "the listener on port \(listener.port) of \(live.loadBalancer?.name ?? "the load balancer")") else { return }
-        var changes = Attributes.changes(before: before, after: resource.attributes)
+        let changes = Attributes.changes(before: before, after: resource.attributes)
         var steps: [StepOperation] = []
         if !changes.isEmpty {
             steps.append(.modifyListener(listenerArn: listener.arn, protocolName: StackConventions.listenerProtocol, port: port, targetGroup: targetGroupReference))
