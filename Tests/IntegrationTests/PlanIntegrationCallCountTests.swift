@@ -54,12 +54,7 @@ import Testing
         let setup = try await PlanSetup.make(suite: Self.shared)
         defer { setup.removeFolder() }
         let names = (1...Self.stackCount).map { String(format: "calls-%02d", $0) }
-        var specs: [URL] = []
-        for name in names {
-            specs.append(try setup.fixture.writeSpec(name: name, in: setup.folder))
-        }
-        let applied = try await rplink.run(["apply", "--auto-approve", setup.folder.path], emulator: setup.emulator, timeout: .seconds(240))
-        try #require(applied.exitCode == 0, "\(applied)")
+        let specs = try await setup.applyStacks(names, with: rplink)
         let made: [String: Int] = try await setup.boto.run("""
             wanted = {"\(names.joined(separator: "\", \""))"}
             lbs = [lb for lb in elbv2.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"][:-4] in wanted]

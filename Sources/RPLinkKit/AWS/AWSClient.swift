@@ -20,12 +20,15 @@ public struct AWSClient: QueryAPI {
     public var debugSink: DebugSink?
     /// The time requests are signed with.
     public var clock: @Sendable () -> Date
+    /// Spaces out the calls to a service that throttles; shared by every copy of the client.
+    public var pacer: RequestPacer
 
     public static let contentType = "application/x-www-form-urlencoded; charset=utf-8"
 
     public init(region: String, endpoints: [AWSService: URL], credentials: (any CredentialsProvider)?,
                 transport: any HTTPTransport = URLSessionTransport(), retryPolicy: RetryPolicy = RetryPolicy(),
-                callLog: AWSCallLog? = nil, debugSink: DebugSink? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+                callLog: AWSCallLog? = nil, debugSink: DebugSink? = nil, clock: @escaping @Sendable () -> Date = { Date() },
+                pacer: RequestPacer = RequestPacer()) {
         self.region = region
         self.endpoints = endpoints
         self.credentials = credentials
@@ -34,6 +37,7 @@ public struct AWSClient: QueryAPI {
         self.callLog = callLog
         self.debugSink = debugSink
         self.clock = clock
+        self.pacer = pacer
     }
 
     /// Writes debug lines to standard error.
@@ -66,6 +70,7 @@ public struct AWSClient: QueryAPI {
 
     /// One signed attempt. A failure another attempt might fix is returned, not thrown.
     private func attemptCall(_ service: AWSService, _ action: String, endpoint: URL, body: [UInt8], attempt: Int) async throws -> Result<XMLNode, any Error> {
+        try await pacer.admit(service.signingName)
         // Fetched on every attempt: a provider may refresh credentials that expired while we waited.
         let credentials = try await credentials?.credentials()
         let start = clock()
@@ -92,6 +97,9 @@ public struct AWSClient: QueryAPI {
             start: start, end: clock(), duration: Self.seconds(ContinuousClock.now - started))
         callLog?.record(record)
         debugSink?(record.logLine)
+        if let code = record.errorCode, RetryPolicy.throttlingCodes.contains(code), let rate = pacer.throttled(service.signingName) {
+            debugSink?("aws: \(service.signingName) is throttling: its calls now go out \(String(format: "%.2f", rate)) a second")
+        }
         return result
     }
 

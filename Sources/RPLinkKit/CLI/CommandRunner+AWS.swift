@@ -44,9 +44,11 @@ extension CommandRunner {
             return try byRegion.map { region, specs in
                 if let makeAPI { return RegionSession(region: region, specs: specs, api: makeAPI(region)) }
                 let urls = try endpoints.resolve(region: region)
+                // AWS throttles per account and Region: one pace for every client of the Region.
+                let pacer = RequestPacer()
                 let makeClient: @Sendable ((any CredentialsProvider)?) -> AWSClient = { credentials in
                     AWSClient(region: region, endpoints: urls, credentials: credentials, transport: transport,
-                              retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink)
+                              retryPolicy: retryPolicy, callLog: callLog, debugSink: debugSink, pacer: pacer)
                 }
                 let context = credentialsContext(options, makeSTS: { makeClient($0) })
                 let credentials = CredentialChain(context: context).cached()

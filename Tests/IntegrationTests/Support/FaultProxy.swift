@@ -2,11 +2,12 @@ import Foundation
 
 /// A loopback proxy in front of the emulator (Support/fault_proxy.py) that injects faults.
 ///
-/// Two modes: `start(upstream:failing:times:)` answers the first `times` calls of one AWS
+/// Three modes: `start(upstream:failing:times:)` answers the first `times` calls of one AWS
 /// action with a 400 ValidationError, so a run can fail halfway on purpose;
 /// `start(upstream:seed:rate:kinds:)` follows a seeded schedule of throttling, 5xx, HTML
 /// pages, truncated bodies, connection resets before and after forwarding, and delays, and
-/// logs what it injected (`injected()`).
+/// logs what it injected (`injected()`); `start(upstream:rateLimiting:capacity:refill:)`
+/// throttles one service's Describe* calls with AWS's token bucket (`rateLog()`).
 final class FaultProxy: @unchecked Sendable {
     /// What the seeded schedule can inject; the raw values are fault_proxy.py's names.
     enum Kind: String, CaseIterable, Sendable, Codable {
@@ -54,6 +55,28 @@ final class FaultProxy: @unchecked Sendable {
             arguments: [String(upstream.port), "--seeded", String(seed), String(rate),
                         kinds.map(\.rawValue).joined(separator: ","), logFile.path],
             logFile: logFile)
+    }
+
+    /// What a rate-limiting proxy has counted so far.
+    struct RateLog: Sendable, Decodable {
+        var requests: Int
+        var throttled: Int
+    }
+
+    /// A proxy that throttles the Describe* calls of `service` (its credential-scope name) as
+    /// AWS does: one token bucket of `capacity` tokens, refilled at `refill` a second.
+    static func start(upstream: Emulator, rateLimiting service: String, capacity: Int, refill: Double) async throws -> FaultProxy {
+        let folder = try TemporaryDirectory.make(prefix: "rate-log")
+        let logFile = folder.appendingPathComponent("rate.json")
+        return try await launch(
+            arguments: [String(upstream.port), "--rate-limit", service, String(capacity), String(refill), logFile.path],
+            logFile: logFile)
+    }
+
+    /// The rate-limiting proxy's counts as they stand.
+    func rateLog() throws -> RateLog {
+        guard let logFile else { throw EmulatorError(description: "this proxy keeps no log") }
+        return try JSONDecoder().decode(RateLog.self, from: Data(contentsOf: logFile))
     }
 
     /// The seeded proxy's log as it stands; nil in the one-action mode.

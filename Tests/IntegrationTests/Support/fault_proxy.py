@@ -9,6 +9,12 @@ Usage:
       with probability RATE it gets one fault, chosen uniformly from KINDS (comma-separated,
       or "all"), else it passes. LOG_FILE receives, after every request, a JSON document
       {"requests": n, "counts": {kind: n}, "events": [[kind, action], ...]}.
+  fault_proxy.py UPSTREAM_PORT --rate-limit SERVICE CAPACITY REFILL LOG_FILE PORT_FILE
+      throttles as AWS does: the Describe* calls of SERVICE (its credential-scope name, such
+      as elasticloadbalancing) share one token bucket of CAPACITY tokens, refilled at REFILL
+      tokens a second; a call that finds it empty gets the service's throttling error
+      (ELBv2: 400 Throttling "Rate exceeded"). LOG_FILE receives, after every such call,
+      {"requests": n, "throttled": n}.
 
 Fault kinds:
   throttle      EC2: 503 <Response><Errors><Error><Code>RequestLimitExceeded ...
@@ -61,6 +67,15 @@ if sys.argv[2] == "--seeded":
     LOG_FILE = sys.argv[6]
     PORT_FILE = sys.argv[7]
     schedule = random.Random(SEED)
+elif sys.argv[2] == "--rate-limit":
+    MODE = "rate"
+    LIMITED_SERVICE = sys.argv[3]
+    CAPACITY = float(sys.argv[4])
+    REFILL = float(sys.argv[5])
+    LOG_FILE = sys.argv[6]
+    PORT_FILE = sys.argv[7]
+    bucket = {"tokens": CAPACITY, "at": time.monotonic()}
+    limited = {"requests": 0, "throttled": 0}
 else:
     MODE = "action"
     ACTION = sys.argv[2]
@@ -113,11 +128,33 @@ def log_state():
     os.replace(LOG_FILE + ".tmp", LOG_FILE)
 
 
-def decide(body):
-    """The fault for this request, or None; the action mode's or the seeded schedule's."""
+def take_token():
+    """Whether the bucket had a token for this call (and takes it)."""
+    now = time.monotonic()
+    bucket["tokens"] = min(CAPACITY, bucket["tokens"] + (now - bucket["at"]) * REFILL)
+    bucket["at"] = now
+    if bucket["tokens"] >= 1:
+        bucket["tokens"] -= 1
+        return True
+    return False
+
+
+def decide(body, service):
+    """The fault for this request, or None; the action mode's, the rate limit's or the
+    seeded schedule's."""
     global injected, requests
     action = action_of(body)
     with lock:
+        if MODE == "rate":
+            if service != LIMITED_SERVICE or not action.startswith("Describe"):
+                return None
+            limited["requests"] += 1
+            throttled = not take_token()
+            limited["throttled"] += int(throttled)
+            with open(LOG_FILE + ".tmp", "w") as out:
+                json.dump(limited, out)
+            os.replace(LOG_FILE + ".tmp", LOG_FILE)
+            return "throttle" if throttled else None
         if MODE == "action":
             if action == ACTION and injected < TIMES:
                 injected += 1
@@ -185,8 +222,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def forward(self):
         body = self.read_body()
-        fault = decide(body) if self.command == "POST" else None
         service = service_of(self.headers)
+        fault = decide(body, service) if self.command == "POST" else None
         xml = [("Content-Type", "text/xml")]
         if fault == "validation":
             self.answer(400, xml, FAULT)
@@ -233,6 +270,9 @@ def main():
     threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if MODE == "seeded":
         log_state()
+    if MODE == "rate":
+        with open(LOG_FILE, "w") as out:
+            json.dump(limited, out)
     with open(PORT_FILE + ".tmp", "w") as out:
         out.write(str(server.server_address[1]))
     os.rename(PORT_FILE + ".tmp", PORT_FILE)
