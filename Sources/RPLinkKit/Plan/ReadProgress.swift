@@ -100,8 +100,9 @@ struct ReadProgress: Sendable {
         if ownedGroupNames.isEmpty { namedGroups = [] }
     }
 
-    /// The calls that need nothing found first. Those that second-step calls wait for come
-    /// first, so that a server answering in arrival order answers them first.
+    /// The calls that need nothing found first, those that second-step calls wait for listed
+    /// first. They all start at once, and the order they reach the server in is not the
+    /// reader's to choose (docs/architecture.md, section 2).
     func firstStep() -> [ReadCall] {
         var calls: [ReadCall] = [
             .loadBalancers(unique(specs.map(\.loadBalancer.name))),
