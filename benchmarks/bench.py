@@ -615,8 +615,9 @@ def render(bench, load_before, load_after, total_seconds):
         " call. Its apply reads like a plan (STS is asked there, as nothing exists yet), takes the stack's lock, then"
         " on the critical path re-reads each object by name just before creating it (so an interrupted apply can"
         " simply be run again), creates the NLB, checks it is active, sets cross-zone, creates the listener and,"
-        " separately, the endpoint service (then checks it is Available), allows the principal, and finally re-reads"
-        " the stack for the outputs while it gives the lock back. Waits whose first check succeeds cost no sleep (the"
+        " separately, the endpoint service (then checks it is Available), allows the principal, and finally reads"
+        " what the outputs show (not the VPC, subnets, rules, cross-zone or target health) while it gives the lock"
+        " back. Waits whose first check succeeds cost no sleep (the"
         " emulator is instant)."
         " Its destroy reads like a plan, deletes in the order AWS requires and checks each deletion is complete.")
     add("")

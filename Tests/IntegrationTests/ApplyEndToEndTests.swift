@@ -130,17 +130,28 @@ import Testing
         let setup = try await setUp(referenceSecurityGroup ? "e2e-refsg" : "e2e-ownsg", referenceSecurityGroup: referenceSecurityGroup)
         defer { try? FileManager.default.removeItem(at: setup.folder) }
 
-        let applied = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        let applied = try await run(["apply", "--auto-approve", "--debug", setup.spec.path], setup)
         #expect(applied.exitCode == 0, "\(applied)")
+        // Nothing existed to read these of before the steps, no step reads them, and the
+        // read for the outputs afterwards asks only for what the outputs show.
+        let appliedActions = Self.calledActions(applied)
+        #expect(!appliedActions.contains("DescribeLoadBalancerAttributes") && !appliedActions.contains("DescribeTargetHealth"),
+                "\(appliedActions)")
         #expect(applied.stdout.contains("Apply complete! 9 steps done.") || referenceSecurityGroup, "\(applied)")
         #expect(applied.stdout.contains("Apply complete! 8 steps done.") || !referenceSecurityGroup, "\(applied)")
         let live = try await snapshot(setup)
         let groupId = try expectSeedObjects(live, setup)
         try await expectConsumerRule(on: groupId, setup)
 
-        // output --json names the service that boto3 sees.
-        let output = try await run(["output", "--json", setup.spec.path], setup)
+        // output --json names the service that boto3 sees, from a read of only what it shows.
+        let output = try await run(["output", "--json", "--debug", setup.spec.path], setup)
         #expect(output.exitCode == 0, "\(output)")
+        var outputReads: Set = [
+            "DescribeLoadBalancers", "DescribeTargetGroups", "DescribeVpcEndpointServiceConfigurations", "DescribeTags",
+            "DescribeListeners", "DescribeVpcEndpointServicePermissions",
+        ]
+        if !referenceSecurityGroup { outputReads.insert("DescribeSecurityGroups") }
+        #expect(Self.calledActions(output).sorted() == outputReads.sorted(), "\(output.stderr)")
         let outputs = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
         #expect(outputs?["service_id"] as? String == live.services.first?.id)
         #expect(outputs?["service_name"] as? String == live.services.first?.name)

@@ -83,10 +83,22 @@ extension CommandRunner {
 
     /// Reads the live state of every spec's stack, the regions at once.
     func readLiveStates(_ sessions: [RegionSession]) async throws(RPLinkError) -> [String: LiveState] {
+        try await readEachRegion(sessions) { reader, specs in try await reader.read(specs) }
+    }
+
+    /// Every stack's outputs, from a read of only what they show, all regions at once.
+    func readOutputs(_ sessions: [RegionSession]) async throws(RPLinkError) -> [String: StackOutputs] {
+        try await readEachRegion(sessions) { reader, specs in try await reader.readOutputs(specs) }
+    }
+
+    /// Runs one read per region, all at once, and merges what they found by stack name.
+    private func readEachRegion<Value: Sendable>(
+        _ sessions: [RegionSession], _ read: @escaping @Sendable (LiveStateReader, [Spec]) async throws -> [String: Value]
+    ) async throws(RPLinkError) -> [String: Value] {
         let reads = await concurrentMap(sessions, limit: sessions.count) { session in
-            try await LiveStateReader(api: session.api).read(session.specs)
+            try await read(LiveStateReader(api: session.api), session.specs)
         }
-        var states: [String: LiveState] = [:]
+        var states: [String: Value] = [:]
         // Reported in the sessions' order, so the same failure gives the same error every time.
         for (session, read) in zip(sessions, reads) {
             switch read {

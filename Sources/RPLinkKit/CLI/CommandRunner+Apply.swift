@@ -16,12 +16,12 @@ extension CommandRunner {
         return try await confirmAndExecute(run, verb: "Destroy", autoApprove: command.autoApprove, options: options)
     }
 
-    /// `rplink output`: what the vendor needs, read from the live account.
+    /// `rplink output`: what the vendor needs, read from the live account (only that).
     func output(_ command: OutputCommandOptions, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
         let specs = try loadValidSpecs(command.specPaths)
         let sessions = try sessions(for: specs, options: options)
-        let live = try await readLiveStates(sessions)
-        let outputs = specs.compactMap { spec in live[spec.name].map { StackOutputs(spec: spec, live: $0) } }
+        let read = try await readOutputs(sessions)
+        let outputs = specs.compactMap { read[$0.name] }
         if command.json {
             do {
                 console.writeOutput(try StackOutputs.renderJSON(outputs) + "\n")
@@ -77,7 +77,11 @@ extension CommandRunner {
         guard run.hasChanges else {
             await clearAbandonedLocks(run.sessions, stacks: Set(run.stacks.map(\.spec.name)), parallelism: options.parallelism)
             // Nothing changes, so the read just made is the state the outputs come from.
-            if !run.options.destroy { printOutputs(run, live: run.live) }
+            if !run.options.destroy {
+                printOutputs(run, run.stacks.reduce(into: [:]) { outputs, stack in
+                    outputs[stack.spec.name] = run.live[stack.spec.name].map { StackOutputs(spec: stack.spec, live: $0) }
+                })
+            }
             return .success
         }
         if !autoApprove {
@@ -98,7 +102,7 @@ extension CommandRunner {
         let progress = ProgressRenderer(showStack: run.stacks.count > 1)
         let console = console
         var failed = false
-        var finalStates: [String: LiveState] = [:]
+        var finalOutputs: [String: StackOutputs] = [:]
         var outputsError: RPLinkError?
         console.writeOutput("\n")
         for session in run.sessions {
@@ -120,7 +124,7 @@ extension CommandRunner {
             async let released: Void = releaseLocks(lock, locks, parallelism: options.parallelism)
             if report.succeeded && !run.options.destroy {
                 do {
-                    finalStates.merge(try await readLiveStates([session])) { $1 }
+                    finalOutputs.merge(try await readOutputs([session])) { $1 }
                 } catch {
                     outputsError = error
                 }
@@ -134,7 +138,7 @@ extension CommandRunner {
         }
         if !run.options.destroy {
             if let outputsError { throw outputsError }
-            printOutputs(run, live: finalStates)
+            printOutputs(run, finalOutputs)
         }
         return .success
     }
@@ -182,9 +186,9 @@ extension CommandRunner {
         }
     }
 
-    /// Prints the stacks' outputs from their live state after a successful apply.
-    func printOutputs(_ run: PlannedRun, live: [String: LiveState]) {
-        let outputs = run.stacks.compactMap { stack in live[stack.spec.name].map { StackOutputs(spec: stack.spec, live: $0) } }
-        console.writeOutput("\n" + outputs.map { $0.renderText() }.joined(separator: "\n"))
+    /// Prints the stacks' outputs, in the run's order, after a successful apply.
+    func printOutputs(_ run: PlannedRun, _ outputs: [String: StackOutputs]) {
+        let shown = run.stacks.compactMap { outputs[$0.spec.name] }
+        console.writeOutput("\n" + shown.map { $0.renderText() }.joined(separator: "\n"))
     }
 }

@@ -24,7 +24,7 @@ public struct LiveStateReader: Sendable {
 
     /// The live state of each spec's stack, keyed by stack name.
     public func read(_ specs: [Spec]) async throws -> [String: LiveState] {
-        let (found, details) = try await readBothSteps(specs)
+        let (found, details) = try await readBothSteps(specs, scope: .plan)
         var states: [String: LiveState] = [:]
         for spec in specs {
             states[spec.name] = assemble(spec, found, details)
@@ -32,10 +32,22 @@ public struct LiveStateReader: Sendable {
         return states
     }
 
+    /// The outputs of each spec's stack, keyed by stack name, from a read of only what they
+    /// show (`ReadScope.outputs`). The partial live state it makes never leaves this function:
+    /// nothing may plan from it.
+    public func readOutputs(_ specs: [Spec]) async throws -> [String: StackOutputs] {
+        let (found, details) = try await readBothSteps(specs, scope: .outputs)
+        var outputs: [String: StackOutputs] = [:]
+        for spec in specs {
+            outputs[spec.name] = StackOutputs(spec: spec, live: assemble(spec, found, details))
+        }
+        return outputs
+    }
+
     // MARK: - Both steps, as one task group
 
-    func readBothSteps(_ specs: [Spec]) async throws -> (NamedObjects, FoundDetails) {
-        var progress = ReadProgress(specs: specs)
+    func readBothSteps(_ specs: [Spec], scope: ReadScope = .plan) async throws -> (NamedObjects, FoundDetails) {
+        var progress = ReadProgress(specs: specs, scope: scope)
         return try await withThrowingTaskGroup(of: ReadAnswer.self) { group in
             for read in progress.firstStep() {
                 group.addTask { try await perform(read) }

@@ -63,6 +63,17 @@ struct FoundDetails: Sendable {
     }
 }
 
+/// How much of the live state a read asks for.
+enum ReadScope: Sendable {
+    /// Everything a plan compares and preflight checks.
+    case plan
+    /// Only what `StackOutputs` shows: the objects, their tags (whose they are), the listeners
+    /// and the allowed principals; not the VPC, subnets, referenced group, rules, cross-zone
+    /// attribute or target health. For one stack 6 or 7 calls instead of 12; per NLB one
+    /// ELBv2 read (its listeners) instead of three, which counts where AWS throttles.
+    case outputs
+}
+
 /// What the live-state read has learnt so far, and which calls each answer makes possible.
 ///
 /// Pure: the reader makes the `firstStep()` calls, feeds every answer to `record(_:)` in the
@@ -73,6 +84,7 @@ struct FoundDetails: Sendable {
 /// caller identity only when the load balancers and target groups found hold no account id.
 struct ReadProgress: Sendable {
     let specs: [Spec]
+    let scope: ReadScope
     private var accountId: String?
     private var vpcs: [EC2.Vpc]?
     private var subnets: [EC2.Subnet]?
@@ -87,14 +99,17 @@ struct ReadProgress: Sendable {
     private let referencedIds: [String]
     private let ownedGroupNames: [String]
 
-    init(specs: [Spec]) {
+    init(specs: [Spec], scope: ReadScope = .plan) {
         self.specs = specs
+        self.scope = scope
+        let forPlan = scope == .plan
         vpcIds = unique(specs.map(\.producer.vpcId))
-        subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
-        referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
+        subnetIds = forPlan ? unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) }) : []
+        // The outputs name a referenced group by the spec's id; only a plan checks it exists.
+        referencedIds = forPlan ? unique(specs.compactMap(\.producer.securityGroupId)) : []
         ownedGroupNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
         // What no spec asks for is known without a call.
-        if vpcIds.isEmpty { vpcs = [] }
+        if vpcIds.isEmpty || !forPlan { vpcs = [] }
         if subnetIds.isEmpty { subnets = [] }
         if referencedIds.isEmpty { referencedGroups = [] }
         if ownedGroupNames.isEmpty { namedGroups = [] }
@@ -112,7 +127,7 @@ struct ReadProgress: Sendable {
         ]
         if !referencedIds.isEmpty { calls.append(.referencedGroups(referencedIds)) }
         if !ownedGroupNames.isEmpty { calls.append(.namedGroups(names: ownedGroupNames, vpcIds: vpcIds)) }
-        if !vpcIds.isEmpty { calls.append(.vpcs(vpcIds)) }
+        if !vpcIds.isEmpty && scope == .plan { calls.append(.vpcs(vpcIds)) }
         if !subnetIds.isEmpty { calls.append(.subnets(subnetIds)) }
         return calls
     }
@@ -137,11 +152,15 @@ struct ReadProgress: Sendable {
             return rulesWhenReady()
         case .loadBalancers(let found):
             loadBalancers = found
-            let perBalancer = found.flatMap { [ReadCall.attributes(loadBalancerArn: $0.arn), .listeners(loadBalancerArn: $0.arn)] }
+            let perBalancer = found.flatMap { balancer -> [ReadCall] in
+                let listeners = ReadCall.listeners(loadBalancerArn: balancer.arn)
+                return scope == .plan ? [.attributes(loadBalancerArn: balancer.arn), listeners] : [listeners]
+            }
             return perBalancer + tagsWhenReady() + permissionsWhenReady() + identityWhenReady()
         case .targetGroups(let found):
             targetGroups = found
-            return found.map { .targetHealth(targetGroupArn: $0.arn) } + tagsWhenReady() + identityWhenReady()
+            let health = scope == .plan ? found.map { ReadCall.targetHealth(targetGroupArn: $0.arn) } : []
+            return health + tagsWhenReady() + identityWhenReady()
         case .services(let found):
             services = found
             return permissionsWhenReady()
@@ -192,7 +211,7 @@ struct ReadProgress: Sendable {
     }
 
     private func rulesWhenReady() -> [ReadCall] {
-        guard let referencedGroups, let namedGroups else { return [] }
+        guard scope == .plan, let referencedGroups, let namedGroups else { return [] }
         let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId))
         return groupIds.isEmpty ? [] : [.rules(groupIds: groupIds)]
     }

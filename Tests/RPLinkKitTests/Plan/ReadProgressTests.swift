@@ -49,6 +49,29 @@ struct ReadProgressTests {
         ])
     }
 
+    /// The read behind `output` and apply's closing outputs: no VPC, subnets or referenced
+    /// group, and per NLB only its listeners, not its cross-zone attribute or target health.
+    @Test func anOutputsReadAsksOnlyForWhatTheOutputsShow() throws {
+        var progress = ReadProgress(specs: Self.twoSpecs, scope: .outputs)
+        #expect(progress.firstStep() == [
+            .loadBalancers(["pl-nlb", "second-nlb"]),
+            .targetGroups(["pl-nlb-target-group", "second-tg"]),
+            .services,
+            .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
+        ])
+        var asked = progress.record(.loadBalancers([Self.loadBalancer]))
+        asked += progress.record(.targetGroups([Self.targetGroup]))
+        asked += progress.record(.services([Self.service("vpce-svc-tagged", stack: SeedStack.spec.name)]))
+        asked += progress.record(.namedGroups([Self.group("sg-0owned", name: SeedStack.spec.ownedSecurityGroupName)]))
+        #expect(asked == [
+            .listeners(loadBalancerArn: SeedStack.loadBalancerArn),
+            .tags([SeedStack.loadBalancerArn, SeedStack.targetGroupArn]),
+            .permissions(serviceId: "vpce-svc-tagged"),
+        ])
+        let (found, _) = try progress.result()
+        #expect(found.vpcs.isEmpty && found.subnets.isEmpty && found.referencedGroups.isEmpty)
+    }
+
     @Test func aSecurityGroupNoSpecNamesIsNotLookedUp() {
         let progress = ReadProgress(specs: [SeedStack.spec])
         #expect(!progress.firstStep().contains { if case .referencedGroups = $0 { true } else { false } })
