@@ -40,6 +40,9 @@ DELAY_MS = 30
 # AWS's throttling of ELBv2 Describe* calls, per account and Region: a bucket of 40, refilled
 # at 10 a second (the ELB user guide, "Request throttling for the ELB API").
 THROTTLE_BUCKET, THROTTLE_REFILL = 40, 10
+# The pause before each timed run, so that the exit of the run before (the AWS CLI's Python
+# processes above all) does not spill into it.
+SETTLE_S = 0.2
 WRITER_IP = "10.0.0.10"
 PORT = 3306
 CONSUMER_ACCOUNT = "111122223333"
@@ -96,6 +99,7 @@ def timed(command, env, scratch):
     the same for all. (Not wait4's ru_maxrss: Linux carries the forking Python's RSS over exec.)"""
     out_path, err_path, rss_path = scratch / "out.txt", scratch / "err.txt", scratch / "rss.txt"
     rss_path.unlink(missing_ok=True)
+    time.sleep(SETTLE_S)
     wrapped = [TIME, "-f", "%M", "-o", str(rss_path), *command] if TIME else command
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -548,7 +552,9 @@ def render(bench, load_before, load_after, total_seconds):
         f" it serves parallel calls partly one at a time), and **{proxied}**: through a loopback proxy"
         f" (`benchmarks/delay_proxy.py`) that adds {DELAY_MS} ms to every call, like the round trip from a CI runner"
         " to an AWS region. The proxy also records each call's start and end.")
-    add("- Between runs the emulator is reset (`POST /moto-api/reset`) and the producer VPC recreated (not timed).")
+    add("- Between runs the emulator is reset (`POST /moto-api/reset`) and the producer VPC recreated (not timed)."
+        f" Every timed run, of every tool, starts after a {SETTLE_S * 1000:.0f} ms pause, so that the exit of the run"
+        " before it does not spill into it.")
     add("- AWS calls: counted by the proxy (and for rplink also from its `--debug` log, `attempt 1` lines)."
         " Sequential rounds: the longest chain of calls in which each starts after the previous one has ended,"
         " from the proxy's timestamps (a sequential script scores its call count).")
