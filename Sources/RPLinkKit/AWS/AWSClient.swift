@@ -94,7 +94,7 @@ public struct AWSClient: QueryAPI {
         let record = AWSCallRecord(
             service: service, action: action, attempt: attempt, httpStatus: status,
             errorCode: Self.errorCode(of: result), requestId: requestId,
-            start: start, end: clock(), duration: Self.seconds(ContinuousClock.now - started))
+            start: start, end: clock(), duration: (ContinuousClock.now - started).seconds)
         callLog?.record(record)
         debugSink?(record.logLine)
         if let code = record.errorCode, RetryPolicy.throttlingCodes.contains(code), let rate = pacer.throttled(service.signingName) {
@@ -168,10 +168,5 @@ public struct AWSClient: QueryAPI {
         case .unknown: "the transfer failed before a whole response arrived (URL error -1)"
         default: "URL error \(error.code.rawValue)"
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> TimeInterval {
-        let parts = duration.components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }

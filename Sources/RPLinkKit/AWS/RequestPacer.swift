@@ -98,11 +98,3 @@ public final class RequestPacer: Sendable {
         lanes.withLock { $0[service]?.rate }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}
