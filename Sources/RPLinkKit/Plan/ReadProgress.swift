@@ -102,22 +102,22 @@ struct ReadProgress: Sendable {
     init(specs: [Spec], scope: ReadScope = .plan) {
         self.specs = specs
         self.scope = scope
-        let forPlan = scope == .plan
         vpcIds = unique(specs.map(\.producer.vpcId))
-        subnetIds = forPlan ? unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) }) : []
-        // The outputs name a referenced group by the spec's id; only a plan checks it exists.
-        referencedIds = forPlan ? unique(specs.compactMap(\.producer.securityGroupId)) : []
+        subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
+        referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
         ownedGroupNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
-        // What no spec asks for is known without a call.
+        // What no spec asks for is known without a call, and so is what only a plan needs
+        // when the read is for the outputs (they name a referenced group by the spec's id).
+        let forPlan = scope == .plan
         if vpcIds.isEmpty || !forPlan { vpcs = [] }
-        if subnetIds.isEmpty { subnets = [] }
-        if referencedIds.isEmpty { referencedGroups = [] }
+        if subnetIds.isEmpty || !forPlan { subnets = [] }
+        if referencedIds.isEmpty || !forPlan { referencedGroups = [] }
         if ownedGroupNames.isEmpty { namedGroups = [] }
     }
 
-    /// The calls that need nothing found first, those that second-step calls wait for listed
-    /// first. They all start at once, and the order they reach the server in is not the
-    /// reader's to choose (docs/architecture.md, section 2).
+    /// The calls for what is not known yet and needs nothing found first, those that
+    /// second-step calls wait for listed first. They all start at once, and the order they
+    /// reach the server in is not the reader's to choose (docs/architecture.md, section 2).
     func firstStep() -> [ReadCall] {
         var calls: [ReadCall] = [
             .loadBalancers(unique(specs.map(\.loadBalancer.name))),
@@ -125,10 +125,10 @@ struct ReadProgress: Sendable {
             // One listing of the account's services serves every stack.
             .services,
         ]
-        if !referencedIds.isEmpty { calls.append(.referencedGroups(referencedIds)) }
-        if !ownedGroupNames.isEmpty { calls.append(.namedGroups(names: ownedGroupNames, vpcIds: vpcIds)) }
-        if !vpcIds.isEmpty && scope == .plan { calls.append(.vpcs(vpcIds)) }
-        if !subnetIds.isEmpty { calls.append(.subnets(subnetIds)) }
+        if referencedGroups == nil { calls.append(.referencedGroups(referencedIds)) }
+        if namedGroups == nil { calls.append(.namedGroups(names: ownedGroupNames, vpcIds: vpcIds)) }
+        if vpcs == nil { calls.append(.vpcs(vpcIds)) }
+        if subnets == nil { calls.append(.subnets(subnetIds)) }
         return calls
     }
 

@@ -32,19 +32,16 @@ Fault kinds:
 The shape of an error follows the service in the request's credential scope
 (Authorization: ... Credential=KEY/DATE/REGION/SERVICE/aws4_request).
 
-Every request is otherwise forwarded to 127.0.0.1:UPSTREAM_PORT with its body and headers
-unchanged, the Host header included: the emulator checks the SigV4 signature against the
-Host it receives, which is the one the client signed. The proxy listens on a free loopback
-port, writes it to PORT_FILE, and exits when its parent (the test process) goes away.
+Every request is otherwise forwarded unchanged to 127.0.0.1:UPSTREAM_PORT
+(proxy_support.py). The proxy listens on a free loopback port, writes it to PORT_FILE, and
+exits when its parent (the test process) goes away.
 """
 
-import http.client
 import http.server
 import json
 import os
 import random
 import re
-import signal
 import socket
 import struct
 import sys
@@ -52,6 +49,10 @@ import threading
 import time
 import urllib.parse
 import uuid
+
+# No __pycache__ beside the test sources (SwiftPM would list it as an unhandled file).
+sys.dont_write_bytecode = True
+from proxy_support import HOP_BY_HOP, forward, read_body, serve  # noqa: E402
 
 UPSTREAM_PORT = int(sys.argv[1])
 KINDS = ["throttle", "http500", "http503", "html502", "truncated", "reset_before", "reset_after", "delay"]
@@ -82,7 +83,6 @@ else:
     TIMES = int(sys.argv[3])
     PORT_FILE = sys.argv[4]
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
 FAULT = (
     b"<ErrorResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
     b"<Error><Type>Sender</Type><Code>ValidationError</Code><Message>injected</Message></Error>"
@@ -176,18 +176,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *_):
         pass
 
-    def read_body(self):
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
     def answer(self, status, headers, body, declared_length=None):
         self.send_response(status)
         for name, value in headers:
@@ -207,21 +195,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.connection.close()
 
     def upstream(self, body):
-        upstream = http.client.HTTPConnection("127.0.0.1", UPSTREAM_PORT, timeout=60)
-        try:
-            upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for name, value in self.headers.items():
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                    upstream.putheader(name, value)
-            upstream.putheader("Content-Length", str(len(body)))
-            upstream.endheaders(body)
-            response = upstream.getresponse()
-            return response.status, response.getheaders(), response.read()
-        finally:
-            upstream.close()
+        return forward(self, UPSTREAM_PORT, body)
 
-    def forward(self):
-        body = self.read_body()
+    def handle_request(self):
+        body = read_body(self)
         service = service_of(self.headers)
         fault = decide(body, service) if self.command == "POST" else None
         xml = [("Content-Type", "text/xml")]
@@ -252,31 +229,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(0.2)
             self.answer(*self.upstream(body))
 
-    do_GET = do_POST = do_PUT = do_DELETE = forward
-
-
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
+    do_GET = do_POST = do_PUT = do_DELETE = handle_request
 
 
 def main():
-    # Foundation's Process starts children with the test thread's signals blocked: unblock
-    # them so that the test's SIGTERM stops this proxy.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     if MODE == "seeded":
         log_state()
     if MODE == "rate":
         with open(LOG_FILE, "w") as out:
             json.dump(limited, out)
-    with open(PORT_FILE + ".tmp", "w") as out:
-        out.write(str(server.server_address[1]))
-    os.rename(PORT_FILE + ".tmp", PORT_FILE)
-    server.serve_forever()
+    serve(server, PORT_FILE)
 
 
 if __name__ == "__main__":

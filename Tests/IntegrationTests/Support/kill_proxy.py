@@ -2,8 +2,7 @@
 
 Usage: kill_proxy.py UPSTREAM_PORT STATE_DIR FREEZE_AFTER DELAY_MS
 
-Every request is forwarded to 127.0.0.1:UPSTREAM_PORT with its body and headers unchanged,
-the Host header included (the emulator checks the SigV4 signature against it). The first
+Every request is forwarded unchanged to 127.0.0.1:UPSTREAM_PORT (proxy_support.py). The first
 FREEZE_AFTER answers go back to the client (each held DELAY_MS first); every later request
 is still forwarded, so it reaches the emulator and takes effect, but its answer is held
 forever: the client is left exactly where a SIGKILL "after call K" should find it.
@@ -16,20 +15,20 @@ each request's form body on a line of its own (form bodies have no raw newline).
 The proxy exits when its parent (the test process) goes away.
 """
 
-import http.client
 import http.server
 import os
-import signal
 import sys
 import threading
 import time
+
+# No __pycache__ beside the test sources (SwiftPM would list it as an unhandled file).
+sys.dont_write_bytecode = True
+from proxy_support import HOP_BY_HOP, forward, read_body, serve  # noqa: E402
 
 UPSTREAM_PORT = int(sys.argv[1])
 STATE_DIR = sys.argv[2]
 FREEZE_AFTER = int(sys.argv[3])
 DELAY = int(sys.argv[4]) / 1000.0
-
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
 
 lock = threading.Lock()
 counts = {"connections": 0, "requests": 0, "answering": 0, "answered": 0, "held": 0, "in_flight": 0}
@@ -66,38 +65,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *_):
         pass
 
-    def read_body(self):
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
     def upstream(self, body):
         if UPSTREAM_PORT == 0:
             return 502, [("Content-Type", "text/plain")], b"no upstream"
         bump(in_flight=1)
-        connection = http.client.HTTPConnection("127.0.0.1", UPSTREAM_PORT, timeout=60)
         try:
-            connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
-            for name, value in self.headers.items():
-                if name.lower() not in HOP_BY_HOP and name.lower() != "content-length":
-                    connection.putheader(name, value)
-            connection.putheader("Content-Length", str(len(body)))
-            connection.endheaders(body)
-            response = connection.getresponse()
-            return response.status, response.getheaders(), response.read()
+            return forward(self, UPSTREAM_PORT, body)
         finally:
-            connection.close()
             bump(in_flight=-1)
 
-    def forward(self):
-        request = self.read_body()
+    def handle_request(self):
+        request = read_body(self)
         with lock:
             with open(os.path.join(STATE_DIR, "bodies"), "ab") as out:
                 out.write(request.replace(b"\n", b"%0A") + b"\n")
@@ -122,7 +100,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
         bump(answered=1)
 
-    do_GET = do_POST = do_PUT = do_DELETE = forward
+    do_GET = do_POST = do_PUT = do_DELETE = handle_request
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -133,24 +111,10 @@ class Server(http.server.ThreadingHTTPServer):
         pass
 
 
-def exit_with_parent(parent):
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(0)
-
-
 def main():
-    # Foundation's Process starts children with the test thread's signals blocked: unblock
-    # them so that the test's SIGTERM stops this proxy.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     bump()
-    path = os.path.join(STATE_DIR, "port")
-    with open(path + ".tmp", "w") as out:
-        out.write(str(server.server_address[1]))
-    os.rename(path + ".tmp", path)
-    server.serve_forever()
+    serve(server, os.path.join(STATE_DIR, "port"))
 
 
 if __name__ == "__main__":
