@@ -112,15 +112,7 @@ import Testing
 
     /// The producer side rplink must never touch: VPC, subnets and the fixture's group.
     func expectProducerUntouched(_ setup: Setup) async throws {
-        let ids = setup.fixture.subnets.map { "\"\($0.subnetId)\"" }.joined(separator: ", ")
-        let left: [String: Int] = try await setup.boto.run("""
-            emit({
-                "vpcs": len(ec2.describe_vpcs(VpcIds=["\(setup.fixture.vpcId)"])["Vpcs"]),
-                "subnets": len(ec2.describe_subnets(SubnetIds=[\(ids)])["Subnets"]),
-                "groups": len(ec2.describe_security_groups(GroupIds=["\(setup.fixture.securityGroupId)"])["SecurityGroups"]),
-            })
-            """)
-        #expect(left == ["vpcs": 1, "subnets": 3, "groups": 1])
+        #expect(try await setup.fixture.census(with: setup.boto) == ProducerFixture.untouched)
     }
 
     // MARK: - The seed's setup, from nothing and back

@@ -14,20 +14,12 @@ import Testing
         rplink = try RPLinkBinary.locate()
     }
 
-    struct Setup {
-        var emulator: Emulator
-        var boto: Boto
-        var fixture: ProducerFixture
-        var folder: URL
-    }
+    typealias Setup = PlanSetup
 
     /// One producer VPC for a whole test: every kill point gets its own stack (its own names
     /// and lock) in it, which is cheaper than a VPC each and never needs an emulator reset.
     func setUp(_ prefix: String) async throws -> Setup {
-        let emulator = try await Self.shared.emulator()
-        let boto = Boto(emulator)
-        let fixture = try await ProducerFixture.create(with: boto)
-        return Setup(emulator: emulator, boto: boto, fixture: fixture, folder: try TemporaryDirectory.make(prefix: prefix))
+        try await PlanSetup.make(suite: Self.shared, folderPrefix: prefix)
     }
 
     /// What a clean apply leaves for `stack` (rplink owns the NLB's group), as the differences from it.

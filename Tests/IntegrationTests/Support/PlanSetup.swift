@@ -8,12 +8,12 @@ struct PlanSetup: Sendable {
     var fixture: ProducerFixture
     var folder: URL
 
-    static func make(suite: SharedEmulator) async throws -> PlanSetup {
+    static func make(suite: SharedEmulator, folderPrefix: String = "plan-specs") async throws -> PlanSetup {
         let emulator = try await suite.emulator()
         let boto = Boto(emulator)
         return PlanSetup(
             emulator: emulator, boto: boto, fixture: try await ProducerFixture.create(with: boto),
-            folder: try TemporaryDirectory.make(prefix: "plan-specs"))
+            folder: try TemporaryDirectory.make(prefix: folderPrefix))
     }
 
     /// Writes a spec for each name into the folder and applies them all with one `rplink apply`

@@ -50,6 +50,22 @@ struct ProducerFixture: Sendable, Codable {
             """)
     }
 
+    /// How many of the producer's objects boto3 still sees: a VPC, its subnets and its group.
+    /// rplink must never touch them, so this stays `untouched` whatever it does.
+    func census(with boto: Boto) async throws -> [String: Int] {
+        let ids = subnets.map { "\"\($0.subnetId)\"" }.joined(separator: ", ")
+        return try await boto.run("""
+            emit({
+                "vpcs": len(ec2.describe_vpcs(VpcIds=["\(vpcId)"])["Vpcs"]),
+                "subnets": len(ec2.describe_subnets(SubnetIds=[\(ids)])["Subnets"]),
+                "groups": len(ec2.describe_security_groups(GroupIds=["\(securityGroupId)"])["SecurityGroups"]),
+            })
+            """)
+    }
+
+    /// The census of a producer nothing has touched.
+    static let untouched = ["vpcs": 1, "subnets": 3, "groups": 1]
+
     /// The spec for this producer. `referenceSecurityGroup` puts the fixture's group in the
     /// spec; otherwise rplink creates and owns one.
     func specYAML(name: String, referenceSecurityGroup: Bool = false, port: Int = 3306) -> String {
