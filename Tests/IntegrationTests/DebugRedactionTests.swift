@@ -93,20 +93,10 @@ import RPLinkKit
         let credentials = try await Self.temporaryCredentials(emulator, role: "rplink-redaction-process")
         // A field the contract does not know: it can only show up if the raw output is printed.
         let marker = "raw-credential-process-output-7f3a"
-        let document = """
-            {"Version": 1, "AccessKeyId": "\(credentials.accessKeyId)", "SecretAccessKey": "\(credentials.secretAccessKey)", \
-            "SessionToken": "\(credentials.sessionToken ?? "")", "Note": "\(marker)"}
-            """
-        let script = folder.appendingPathComponent("print-keys.sh")
-        try "#!/bin/sh\ncat <<'JSON'\n\(document)\nJSON\n".write(to: script, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        let config = folder.appendingPathComponent("config")
-        try "[profile vault]\ncredential_process = \(script.path)\n".write(to: config, atomically: true, encoding: .utf8)
+        let environment = try SecretsTests.credentialProcessProfile(credentials, marker: marker, in: folder)
 
-        let result = try await RPLinkBinary.locate().run(["plan", spec.path, "--debug", "--profile", "vault"], emulator: emulator, environment: [
-            "AWS_CONFIG_FILE": config.path,
-            "AWS_SHARED_CREDENTIALS_FILE": folder.appendingPathComponent("credentials").path,
-        ])
+        let result = try await RPLinkBinary.locate().run(
+            ["plan", spec.path, "--debug", "--profile", "vault"], emulator: emulator, environment: environment)
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout.contains("Plan: 8 to add"), "\(result)")
         #expect(result.stderr.contains("aws: elasticloadbalancing DescribeLoadBalancers attempt 1 HTTP 200"), "\(result)")
