@@ -90,7 +90,7 @@ import RPLinkKit
         let directory = try TemporaryDirectory.make(prefix: "no-spec")
         let result = try await rplink.run(["plan"], currentDirectory: directory)
         #expect(result.exitCode == 1)
-        #expect(result.stderr == "Error: cannot read 'rplink.yaml': no such file or directory\n")
+        #expect(result.stderr == "Error: cannot read 'rplink.yaml': no such file or directory; with no SPEC argument rplink reads ./rplink.yaml: name spec files or folders\n")
         #expect(result.stdout.isEmpty)
     }
 }

@@ -24,7 +24,7 @@ public struct RegionResolver: Sendable, Equatable {
     /// - Parameters:
     ///   - specRegion: the spec's `region`, when there is a spec.
     ///   - specFile: the spec's path, named in the conflict error.
-    public func resolve(specRegion: String?, specFile: String? = nil) throws -> String {
+    public func resolve(specRegion: String?, specFile: String? = nil) throws(RPLinkError) -> String {
         let flag = flag.map(\.trimmingWhitespace).flatMap { $0.isEmpty ? nil : $0 }
         if let specRegion = specRegion.map(\.trimmingWhitespace), !specRegion.isEmpty {
             if let flag, flag != specRegion {

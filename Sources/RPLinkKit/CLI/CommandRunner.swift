@@ -66,7 +66,7 @@ public struct CommandRunner: Sendable {
     private func execute(_ invocation: Invocation) async throws(RPLinkError) -> ExitCode {
         switch invocation.command {
         case .validate(let options):
-            return try validate(options)
+            return try validate(options, options: invocation.options)
         case .plan(let options):
             return try await plan(options, options: invocation.options)
         case .apply(let options):

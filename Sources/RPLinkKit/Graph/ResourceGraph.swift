@@ -100,7 +100,7 @@ public struct ResourceGraph: Sendable, Equatable {
             dependencies: [.loadBalancer],
             tags: StackConventions.tags(for: .endpointService, in: spec)))
         let serviceValue = known.endpointServiceId.map(AttributeValue.string) ?? .unknown
-        for principal in spec.consumer.allowedPrincipals {
+        for principal in spec.allowedPrincipals {
             resources.append(DesiredResource(
                 address: .principal(principal),
                 attributes: [Attribute("service_id", serviceValue), Attribute("principal", .string(principal))],

@@ -422,7 +422,7 @@ struct Convergence {
 
     private mutating func planPrincipals(service: Fate) {
         guard let serviceReference = service.reference(.endpointService) else { return }
-        let wanted = spec.consumer.allowedPrincipals
+        let wanted = spec.allowedPrincipals
         for principal in wanted {
             let address = ResourceAddress.principal(principal)
             guard let resource = desired(address) else { continue }

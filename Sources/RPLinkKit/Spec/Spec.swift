@@ -79,11 +79,6 @@ public struct Spec: Sendable, Equatable, Codable {
             self.principals = principals
         }
 
-        /// `arn:aws:iam::<account>:root` followed by the extra principals, without repeats.
-        public var allowedPrincipals: [String] {
-            var seen = Set<String>()
-            return (["arn:aws:iam::\(accountId):root"] + principals).filter { seen.insert($0).inserted }
-        }
     }
 
     public struct LoadBalancerSettings: Sendable, Equatable, Codable {
@@ -112,6 +107,14 @@ public struct Spec: Sendable, Equatable, Codable {
             self.key = key
             self.value = value
         }
+    }
+
+    /// The consumer account's root (`arn:aws:iam::<account>:root`, in the region's partition)
+    /// followed by the extra principals, without repeats.
+    public var allowedPrincipals: [String] {
+        var seen = Set<String>()
+        let root = "arn:\(SpecFormat.partition(ofRegion: region)):iam::\(consumer.accountId):root"
+        return ([root] + consumer.principals).filter { seen.insert($0).inserted }
     }
 
     /// True when rplink creates and owns the NLB's security group.

@@ -6,6 +6,12 @@ struct SpecDecoder {
 
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// The stack name and where it is written, when it is valid, even if the rest is not:
+    /// the loader checks it against the other specs' names all the same.
+    private(set) var stackName: (text: String, mark: YAMLMark)?
+    /// The AZ ids of the producer's subnets, when every one of them is readable: what the
+    /// consumer's `az_ids` are checked against, whatever else is wrong with the subnets.
+    private var producerAZs: Set<String>?
 
     init(file: String) { self.file = file }
 
@@ -18,6 +24,17 @@ struct SpecDecoder {
     private mutating func expected(_ what: String, for path: String, found node: YAMLNode) {
         let subject = path.isEmpty ? "the spec" : "'\(path)'"
         report(node.mark, "expected \(what) for \(subject), found \(node.kindDescription)")
+    }
+
+    /// A value from the spec as a message shows it: quoted, and cut short when long, so a
+    /// stray megabyte in a name does not end up on the terminal.
+    static func quoted(_ text: String) -> String {
+        "'\(shown(text))'"
+    }
+
+    static func shown(_ text: String) -> String {
+        let limit = 80
+        return text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)"
     }
 
     // MARK: - Generic accessors
@@ -34,19 +51,19 @@ struct SpecDecoder {
         let place = path.isEmpty ? "" : " in '\(path)'"
         var suggested: Set<String> = []
         for pair in pairs {
-            guard case .scalar(let key, _, _) = pair.key.content else { continue }
+            guard case .scalar(let key, _) = pair.key.content else { continue }
             if known.contains(key) {
                 result[key] = pair.value
             } else if let suggestion = SpecFormat.suggestion(for: key, among: known) {
                 suggested.insert(suggestion)
-                report(pair.key.mark, "unknown key '\(key)'\(place); did you mean '\(suggestion)'?")
+                report(pair.key.mark, "unknown key \(Self.quoted(key))\(place); did you mean '\(suggestion)'?")
             } else {
-                report(pair.key.mark, "unknown key '\(key)'\(place); expected one of: \(known.joined(separator: ", "))")
+                report(pair.key.mark, "unknown key \(Self.quoted(key))\(place); expected one of: \(known.joined(separator: ", "))")
             }
         }
         // A misspelt required key is reported once, as the misspelling.
         for key in required where result[key] == nil && !suggested.contains(key) {
-            report(node.mark, "missing required key '\(key)'\(place)")
+            report(node.mark, "missing required key \(Self.quoted(key))\(place)")
         }
         return result
     }
@@ -59,7 +76,7 @@ struct SpecDecoder {
 
     /// A one-line string: any scalar, taken as written; control characters are refused.
     private mutating func string(_ node: YAMLNode, path: String) -> String? {
-        guard case .scalar(let text, _, _) = node.content, !node.isNull else {
+        guard case .scalar(let text, _) = node.content, !node.isNull else {
             expected("a string", for: path, found: node)
             return nil
         }
@@ -70,8 +87,18 @@ struct SpecDecoder {
         return text
     }
 
+    /// A plain decimal integer as YAML 1.2 and the reader agree on it: no sign but `-`, no
+    /// leading zero (`03306` is octal to YAML 1.1 readers), no quotes.
+    private func integer(_ node: YAMLNode) -> Int? {
+        guard case .scalar(let text, .plain) = node.content else { return nil }
+        let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ ("0"..."9").contains($0) }),
+              digits == "0" || digits.first != "0" else { return nil }
+        return Int(text)
+    }
+
     private mutating func bool(_ node: YAMLNode, path: String) -> Bool? {
-        if case .scalar(let text, .plain, _) = node.content {
+        if case .scalar(let text, .plain) = node.content {
             if ["true", "True", "TRUE"].contains(text) { return true }
             if ["false", "False", "FALSE"].contains(text) { return false }
         }
@@ -87,9 +114,11 @@ struct SpecDecoder {
         return items
     }
 
-    /// A list of strings, each checked by `validate`; duplicates are reported.
+    /// A list of strings, each checked by `validate`; duplicates are reported. Nil when any
+    /// item is wrong; `checked` receives the good items either way, for further checks.
     private mutating func stringList(
-        _ node: YAMLNode, path: String, what: String, validate: (inout SpecDecoder, String, YAMLNode) -> Bool
+        _ node: YAMLNode, path: String, what: String, validate: (inout SpecDecoder, String, YAMLNode) -> Bool,
+        checked: (inout SpecDecoder, [(text: String, mark: YAMLMark)]) -> Void = { _, _ in }
     ) -> [(text: String, mark: YAMLMark)]? {
         guard let items = sequence(node, path: path) else { return nil }
         var result: [(text: String, mark: YAMLMark)] = []
@@ -99,13 +128,14 @@ struct SpecDecoder {
             guard let text = string(item, path: "\(path)[\(index)]") else { valid = false; continue }
             guard validate(&self, text, item) else { valid = false; continue }
             if let first = firstMark[text] {
-                report(item.mark, "\(what) '\(text)' is listed twice (first at \(first))")
+                report(item.mark, "\(what) \(Self.quoted(text)) is listed twice (first at \(first))")
                 valid = false
                 continue
             }
             firstMark[text] = item.mark
             result.append((text, item.mark))
         }
+        checked(&self, result)
         return valid ? result : nil
     }
 
@@ -127,7 +157,7 @@ struct SpecDecoder {
         let region = top["region"].flatMap { decodeRegion($0) }
         let producer = top["producer"].flatMap { decodeProducer($0) }
         let database = top["database"].flatMap { decodeDatabase($0) }
-        let consumer = top["consumer"].flatMap { decodeConsumer($0, producerSubnets: producer?.subnets) }
+        let consumer = top["consumer"].flatMap { decodeConsumer($0, region: region) }
         let loadBalancer = decodeLoadBalancer(optional(top["load_balancer"]), stackName: name, nameNode: top["name"])
         let targetGroup = decodeTargetGroup(optional(top["target_group"]), stackName: name, nameNode: top["name"])
         let endpointService = decodeEndpointService(optional(top["endpoint_service"]))
@@ -143,13 +173,12 @@ struct SpecDecoder {
     }
 
     private mutating func decodeVersion(_ node: YAMLNode) -> Int? {
-        guard case .scalar(let text, .plain, _) = node.content, !node.isNull,
-              let value = Int(text) else {
+        guard let value = integer(node) else {
             expected("the integer 1", for: "version", found: node)
             return nil
         }
         guard value == 1 else {
-            report(node.mark, "unsupported version \(text); this rplink reads version 1 specs")
+            report(node.mark, "unsupported version \(value); this rplink reads version 1 specs")
             return nil
         }
         return value
@@ -158,20 +187,21 @@ struct SpecDecoder {
     private mutating func decodeStackName(_ node: YAMLNode) -> String? {
         guard let text = string(node, path: "name") else { return nil }
         if text.count > SpecFormat.maximumNameLength {
-            report(node.mark, "stack name '\(text)' is \(text.count) characters long; at most 32")
+            report(node.mark, "stack name \(Self.quoted(text)) is \(text.count) characters long; at most 32")
             return nil
         }
         guard SpecFormat.isStackName(text) else {
-            report(node.mark, "invalid stack name '\(text)': use 1 to 32 lowercase letters, digits and hyphens")
+            report(node.mark, "invalid stack name \(Self.quoted(text)): use 1 to 32 lowercase letters, digits and hyphens")
             return nil
         }
+        stackName = (text, node.mark)
         return text
     }
 
     private mutating func decodeRegion(_ node: YAMLNode) -> String? {
         guard let text = string(node, path: "region") else { return nil }
         guard SpecFormat.isRegion(text) else {
-            report(node.mark, "invalid region '\(text)': expected a region code such as us-east-1 or eu-central-1")
+            report(node.mark, "invalid region \(Self.quoted(text)): expected a region code such as us-east-1 or eu-central-1")
             return nil
         }
         return text
@@ -180,7 +210,7 @@ struct SpecDecoder {
     private mutating func resourceId(_ node: YAMLNode, path: String, prefix: String, kind: String) -> String? {
         guard let text = string(node, path: path) else { return nil }
         guard SpecFormat.isResourceId(text, prefix: prefix) else {
-            report(node.mark, "invalid \(kind) id '\(text)' for '\(path)': expected '\(prefix)' followed by 8 or 17 lowercase hex digits")
+            report(node.mark, "invalid \(kind) id \(Self.quoted(text)) for '\(path)': expected '\(prefix)' followed by up to 17 lowercase hex digits, such as \(prefix)0a1b2c3d4e5f67890")
             return nil
         }
         return text
@@ -189,7 +219,7 @@ struct SpecDecoder {
     private mutating func azId(_ node: YAMLNode, path: String) -> String? {
         guard let text = string(node, path: path) else { return nil }
         guard SpecFormat.isAZId(text) else {
-            report(node.mark, "invalid AZ id '\(text)' for '\(path)': expected an AZ id such as use1-az1 (AZ names such as us-east-1a differ between accounts; AZ ids do not)")
+            report(node.mark, "invalid AZ id \(Self.quoted(text)) for '\(path)': expected an AZ id such as use1-az1 (AZ names such as us-east-1a differ between accounts; AZ ids do not)")
             return nil
         }
         return text
@@ -220,12 +250,14 @@ struct SpecDecoder {
         }
         var subnets: [Spec.Subnet] = []
         var valid = true
+        var allAZsRead = true
         var subnetMarks: [String: YAMLMark] = [:]
         var azSubnets: [String: YAMLMark] = [:]
+        defer { producerAZs = allAZsRead ? Set(azSubnets.keys) : nil }
         for (index, item) in items.enumerated() {
             let path = "producer.subnets[\(index)]"
             guard let map = fields(of: item, path: path, known: ["subnet_id", "az_id"], required: ["subnet_id", "az_id"]),
-                  let idNode = map["subnet_id"], let azNode = map["az_id"] else { valid = false; continue }
+                  let idNode = map["subnet_id"], let azNode = map["az_id"] else { valid = false; allAZsRead = false; continue }
             let subnetId = resourceId(idNode, path: "\(path).subnet_id", prefix: "subnet-", kind: "subnet")
             let az = azId(azNode, path: "\(path).az_id")
             if let subnetId {
@@ -243,6 +275,7 @@ struct SpecDecoder {
                 }
                 azSubnets[az] = azSubnets[az] ?? azNode.mark
             }
+            if az == nil { allAZsRead = false }
             guard let subnetId, let az else { valid = false; continue }
             subnets.append(Spec.Subnet(subnetId: subnetId, azId: az))
         }
@@ -255,10 +288,14 @@ struct SpecDecoder {
         guard let map = fields(of: node, path: "database", known: ["writer_ip", "port"], required: ["writer_ip"]) else { return nil }
         var writerIP: String?
         if let ipNode = map["writer_ip"], let text = string(ipNode, path: "database.writer_ip") {
-            if SpecFormat.ipv4(text) != nil {
-                writerIP = text
+            if let address = SpecFormat.ipv4(text) {
+                if let reason = SpecFormat.nonTargetReason(address) {
+                    report(ipNode.mark, "\(Self.quoted(text)) cannot be 'database.writer_ip': \(reason); give the private IP of the RDS writer")
+                } else {
+                    writerIP = text
+                }
             } else {
-                report(ipNode.mark, "invalid IPv4 address '\(text)' for 'database.writer_ip': expected four numbers 0-255 separated by dots, without leading zeros")
+                report(ipNode.mark, "invalid IPv4 address \(Self.quoted(text)) for 'database.writer_ip': expected four numbers 0-255 separated by dots, without leading zeros")
             }
         }
         var port: Int? = 3306
@@ -270,13 +307,12 @@ struct SpecDecoder {
     }
 
     private mutating func decodePort(_ node: YAMLNode) -> Int? {
-        guard case .scalar(let text, .plain, _) = node.content, !text.isEmpty,
-              text.allSatisfy({ ("0"..."9").contains($0) }) else {
+        guard let port = integer(node) else {
             expected("an integer port from 1 to 65535", for: "database.port", found: node)
             return nil
         }
-        guard let port = Int(text), (1...65535).contains(port) else {
-            report(node.mark, "port \(text) is out of range; expected 1 to 65535")
+        guard (1...65535).contains(port) else {
+            report(node.mark, "port \(port) is out of range; expected 1 to 65535")
             return nil
         }
         return port
@@ -284,7 +320,7 @@ struct SpecDecoder {
 
     // MARK: consumer
 
-    private mutating func decodeConsumer(_ node: YAMLNode, producerSubnets: [Spec.Subnet]?) -> Spec.Consumer? {
+    private mutating func decodeConsumer(_ node: YAMLNode, region: String?) -> Spec.Consumer? {
         guard let map = fields(
             of: node, path: "consumer", known: ["account_id", "cidr_blocks", "az_ids", "principals"],
             required: ["account_id", "cidr_blocks"]
@@ -295,7 +331,7 @@ struct SpecDecoder {
             if SpecFormat.isAccountId(text) {
                 accountId = text
             } else {
-                report(idNode.mark, "invalid account id '\(text)': an AWS account id is exactly 12 digits, such as \"123456789012\"")
+                report(idNode.mark, "invalid account id \(Self.quoted(text)): an AWS account id is exactly 12 digits, such as \"123456789012\"")
             }
         }
 
@@ -305,9 +341,9 @@ struct SpecDecoder {
                 switch SpecFormat.checkCIDR(text) {
                 case .valid: return true
                 case .malformed:
-                    decoder.report(item.mark, "invalid CIDR block '\(text)': expected an IPv4 network such as 10.0.1.0/24")
+                    decoder.report(item.mark, "invalid CIDR block \(Self.quoted(text)): expected an IPv4 network such as 10.0.1.0/24")
                 case .hostBitsSet(let network):
-                    decoder.report(item.mark, "CIDR block '\(text)' has host bits set; did you mean '\(network)'?")
+                    decoder.report(item.mark, "CIDR block \(Self.quoted(text)) has host bits set; did you mean '\(network)'?")
                 }
                 return false
             }?.map(\.text)
@@ -319,16 +355,14 @@ struct SpecDecoder {
 
         var azIds: [String]? = []
         if let azNode = optional(map["az_ids"]) {
-            let listed = stringList(azNode, path: "consumer.az_ids", what: "AZ id") { decoder, text, item in
+            azIds = stringList(azNode, path: "consumer.az_ids", what: "AZ id") { decoder, text, item in
                 decoder.azId(item, path: "consumer.az_ids") != nil
-            }
-            if let listed, let producerSubnets {
-                let covered = Set(producerSubnets.map(\.azId))
+            } checked: { decoder, listed in
+                guard let covered = decoder.producerAZs else { return }
                 for (az, mark) in listed where !covered.contains(az) {
-                    report(mark, "consumer AZ \(az) has no producer subnet; add a subnet in \(az) to producer.subnets")
+                    decoder.report(mark, "consumer AZ \(az) has no producer subnet; add a subnet in \(az) to producer.subnets")
                 }
-            }
-            azIds = listed?.map(\.text)
+            }?.map(\.text)
         }
 
         var principals: [String]? = []
@@ -339,7 +373,11 @@ struct SpecDecoder {
                     return false
                 }
                 guard SpecFormat.isPrincipalARN(text) else {
-                    decoder.report(item.mark, "invalid principal ARN '\(text)': expected arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME")
+                    decoder.report(item.mark, "invalid principal ARN \(Self.quoted(text)): expected arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME (names of at most 64 characters)")
+                    return false
+                }
+                if let region, let partition = SpecFormat.partition(ofARN: text), partition != SpecFormat.partition(ofRegion: region) {
+                    decoder.report(item.mark, "principal \(Self.quoted(text)) is in partition \(partition), but region \(region) is in \(SpecFormat.partition(ofRegion: region)); an endpoint service allows principals of its own partition only")
                     return false
                 }
                 return true
@@ -360,26 +398,32 @@ struct SpecDecoder {
         guard let node = optional(node) else {
             guard let stackName else { return nil }
             let derived = stackName + defaultSuffix
-            if derived.count > SpecFormat.maximumNameLength, let nameNode {
-                report(nameNode.mark, "the default \(kind) name '\(derived)' is longer than 32 characters; set \(path) explicitly")
+            if let problem = Self.elbNameProblem(derived, kind: kind), let nameNode {
+                report(nameNode.mark, "the default \(kind) name \(Self.quoted(derived)), made from the stack name, \(problem); set \(path) explicitly")
                 return nil
             }
             return derived
         }
         guard let text = string(node, path: path) else { return nil }
-        if text.count > SpecFormat.maximumNameLength {
-            report(node.mark, "\(kind) name '\(text)' is \(text.count) characters long; at most 32")
-            return nil
-        }
-        guard SpecFormat.isELBName(text) else {
-            report(node.mark, "invalid \(kind) name '\(text)': use 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen")
-            return nil
-        }
-        if kind == "load balancer", text.hasPrefix("internal-") {
-            report(node.mark, "invalid load balancer name '\(text)': it must not start with 'internal-'")
+        if let problem = Self.elbNameProblem(text, kind: kind) {
+            report(node.mark, "\(kind) name \(Self.quoted(text)) \(problem)")
             return nil
         }
         return text
+    }
+
+    /// What is wrong with an ELBv2 name, as the end of a sentence that starts with it.
+    private static func elbNameProblem(_ name: String, kind: String) -> String? {
+        if name.count > SpecFormat.maximumNameLength {
+            return "is \(name.count) characters long (at most 32)"
+        }
+        if !SpecFormat.isELBName(name) {
+            return "is not valid: use 1 to 32 letters, digits and hyphens, not starting or ending with a hyphen"
+        }
+        if kind == "load balancer", name.hasPrefix("internal-") {
+            return "must not start with 'internal-' (AWS keeps that prefix for the DNS names of internal load balancers)"
+        }
+        return nil
     }
 
     private mutating func decodeLoadBalancer(_ node: YAMLNode?, stackName: String?, nameNode: YAMLNode?) -> Spec.LoadBalancerSettings? {
@@ -441,38 +485,43 @@ struct SpecDecoder {
         }
         var tags: [Spec.Tag] = []
         for pair in pairs {
-            guard case .scalar(let key, _, _) = pair.key.content else { continue }
-            guard let checkedKey = string(pair.key, path: "tags") else { valid = false; continue }
-            let path = "tags.\(checkedKey)"
+            guard case .scalar(let key, _) = pair.key.content else { continue }
+            if key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                report(pair.key.mark, "tag key \(Self.shown(key.debugDescription)) contains a control character (such as a newline or tab); tag keys must be one line of text")
+                valid = false
+                continue
+            }
+            let path = "tags.\(key)"
             if key.isEmpty {
                 report(pair.key.mark, "tag keys must not be empty")
                 valid = false
             } else if key.count > 128 {
-                report(pair.key.mark, "tag key '\(key)' is \(key.count) characters long; at most 128")
+                report(pair.key.mark, "tag key \(Self.quoted(key)) is \(key.count) characters long; at most 128")
                 valid = false
             } else if let prefix = Self.reservedTagPrefixes.first(where: { key.lowercased().hasPrefix($0) }) {
                 let owner = prefix == "aws:" ? "AWS" : "rplink"
-                report(pair.key.mark, "tag key '\(key)' uses the prefix '\(prefix)', which is reserved for \(owner)")
+                report(pair.key.mark, "tag key \(Self.quoted(key)) uses the prefix '\(prefix)', which is reserved for \(owner)")
                 valid = false
             } else if !Self.isAllowedTagText(key) {
-                report(pair.key.mark, "tag key '\(key)' has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
+                report(pair.key.mark, "tag key \(Self.quoted(key)) has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
                 valid = false
             }
-            // A tag value is text: `team: 42` or `on_call: true` is kept as written.
+            // A tag value is text: `team: 42` or `on_call: true` is kept as written; a null
+            // (`key:`, `key: ~`) is the empty value.
             let value: String?
-            if case .scalar(let text, .plain, nil) = pair.value.content, pair.value.isNull, text.isEmpty {
+            if pair.value.isNull {
                 value = ""
             } else {
                 value = string(pair.value, path: path)
             }
             guard let value else { valid = false; continue }
             if value.count > 256 {
-                report(pair.value.mark, "the value of tag '\(key)' is \(value.count) characters long; at most 256")
+                report(pair.value.mark, "the value of tag \(Self.quoted(key)) is \(value.count) characters long; at most 256")
                 valid = false
                 continue
             }
             if !Self.isAllowedTagText(value) {
-                report(pair.value.mark, "the value of tag '\(key)' has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
+                report(pair.value.mark, "the value of tag \(Self.quoted(key)) has a character that AWS does not allow in tags; use letters, digits, spaces and _ . : / = + - @")
                 valid = false
                 continue
             }

@@ -19,7 +19,7 @@ enum SpecFormat {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count >= 3, let area = parts.first, let number = parts.last else { return false }
         return area.count == 2 && area.allSatisfy(isLowerAlpha)
-            && !number.isEmpty && number.allSatisfy(isDigit)
+            && !number.isEmpty && number.allSatisfy(isDigit) && number.first != "0"
             && parts.dropFirst().dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy(isLowerAlpha) }
     }
 
@@ -56,6 +56,36 @@ enum SpecFormat {
         return value
     }
 
+    /// Why AWS cannot send traffic to this address as an IP target, if it cannot: the
+    /// ranges that are never a host's unicast address.
+    static func nonTargetReason(_ address: UInt32) -> String? {
+        let ranges: [(network: UInt32, length: UInt32, what: String)] = [
+            (0x0000_0000, 8, "addresses in 0.0.0.0/8 mean \"this network\""),
+            (0x7F00_0000, 8, "it is a loopback address"),
+            (0xA9FE_0000, 16, "it is a link-local address"),
+            (0xE000_0000, 4, "it is a multicast address"),
+            (0xF000_0000, 4, "addresses in 240.0.0.0/4 are reserved (255.255.255.255 is broadcast)"),
+        ]
+        return ranges.first { address >> (32 - $0.length) == $0.network >> (32 - $0.length) }?.what
+    }
+
+    /// The partition of a region: ARNs there start `arn:<partition>:`.
+    static func partition(ofRegion region: String) -> String {
+        if region.hasPrefix("cn-") { return "aws-cn" }
+        if region.hasPrefix("us-gov-") { return "aws-us-gov" }
+        if region.hasPrefix("us-isob-") { return "aws-iso-b" }
+        if region.hasPrefix("us-iso-") { return "aws-iso" }
+        if region.hasPrefix("eu-isoe-") { return "aws-iso-e" }
+        if region.hasPrefix("us-isof-") { return "aws-iso-f" }
+        return "aws"
+    }
+
+    /// The partition field of an ARN (`aws`, `aws-cn`…).
+    static func partition(ofARN arn: String) -> Substring? {
+        let fields = arn.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        return fields.count == 3 && fields[0] == "arn" ? fields[1] : nil
+    }
+
     static func ipv4Text(_ value: UInt32) -> String {
         [24, 16, 8, 0].map { String(value >> UInt32($0) & 0xff) }.joined(separator: ".")
     }
@@ -86,7 +116,8 @@ enum SpecFormat {
         s.count == 12 && s.allSatisfy(isDigit)
     }
 
-    /// `arn:aws[-a-z]*:iam::<12 digits>:root`, `…:user/PATH/NAME` or `…:role/PATH/NAME`.
+    /// `arn:aws[-a-z]*:iam::<12 digits>:root`, `…:user/PATH/NAME` or `…:role/PATH/NAME`, with
+    /// IAM's limits: a name of at most 64 characters, a path of non-empty segments.
     static func isPrincipalARN(_ s: String) -> Bool {
         let fields = s.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0] == "arn", fields[1].hasPrefix("aws"),
@@ -97,9 +128,11 @@ enum SpecFormat {
         for kind in ["user/", "role/"] where resource.hasPrefix(kind) {
             let name = resource.dropFirst(kind.count)
             let allowed: (Character) -> Bool = { c in
-                c.isASCII && (c.isLetter || c.isNumber || "+=,.@_-/".contains(c))
+                c.isASCII && (c.isLetter || c.isNumber || "+=,.@_-".contains(c))
             }
-            return !name.isEmpty && !name.hasSuffix("/") && name.allSatisfy(allowed)
+            let segments = name.split(separator: "/", omittingEmptySubsequences: false)
+            guard let last = segments.last, (1...64).contains(last.count), name.count <= 512 + 64 else { return false }
+            return segments.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed) }
         }
         return false
     }

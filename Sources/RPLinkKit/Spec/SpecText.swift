@@ -20,13 +20,4 @@ enum SpecText {
             }
         }
     }
-
-    /// Where the top-level `key:` of a spec starts, by reading it again (cheap: specs
-    /// are small). Falls back to 1:1.
-    static func markOfTopLevelKey(_ key: String, in text: String) -> YAMLMark {
-        guard let root = YAMLReader.read(text).root, case .mapping(let pairs) = root.content,
-              let pair = pairs.first(where: { if case .scalar(key, _, _) = $0.key.content { true } else { false } })
-        else { return YAMLMark(line: 1, column: 1) }
-        return pair.value.mark
-    }
 }

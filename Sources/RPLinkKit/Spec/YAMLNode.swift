@@ -27,7 +27,7 @@ struct YAMLNode: Sendable, Equatable {
     }
 
     enum Content: Sendable, Equatable {
-        case scalar(text: String, style: ScalarStyle, tag: String?)
+        case scalar(text: String, style: ScalarStyle)
         /// Key/value pairs in the order written.
         case mapping([Pair])
         case sequence([YAMLNode])
@@ -38,7 +38,7 @@ struct YAMLNode: Sendable, Equatable {
 
     /// A plain `~`, `null` or nothing at all: YAML's way of writing "no value".
     var isNull: Bool {
-        guard case .scalar(let text, .plain, nil) = content else { return false }
+        guard case .scalar(let text, .plain) = content else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
@@ -47,7 +47,7 @@ struct YAMLNode: Sendable, Equatable {
         switch content {
         case .mapping: return "a mapping"
         case .sequence: return "a sequence"
-        case .scalar(let text, let style, _):
+        case .scalar(let text, let style):
             if isNull { return "null" }
             return style == .plain ? "'\(text)'" : "the quoted string '\(text)'"
         }

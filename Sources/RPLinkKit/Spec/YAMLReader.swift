@@ -10,7 +10,8 @@ struct YAMLProblem: Sendable, Equatable, Error {
 ///
 /// Only the subset rplink specs need is accepted: one document, string keys, no
 /// duplicate keys, no anchors or aliases (which also rules out "billion laughs"
-/// expansion), and at most `maximumDepth` levels of nesting.
+/// expansion), no tags (`!!str 3306` would dodge the spec's type rules), and at most
+/// `maximumDepth` levels of nesting. A leading byte order mark is skipped.
 final class YAMLReader {
     static let maximumDepth = 64
 
@@ -38,7 +39,10 @@ final class YAMLReader {
 
     /// Reads the whole document: the tree when it is acceptable, else every problem found.
     static func read(_ text: String) -> (root: YAMLNode?, problems: [YAMLProblem]) {
-        YAMLReader(bytes: Array(text.utf8)).read()
+        // Editors save a UTF-8 byte order mark at will; libyaml, told the encoding, would
+        // read it as content. It is not a column either.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        return YAMLReader(bytes: Array(text.utf8)).read()
     }
 
     func read() -> (root: YAMLNode?, problems: [YAMLProblem]) {
@@ -59,11 +63,22 @@ final class YAMLReader {
         case documentStart
         case documentEnd
         case alias
-        case scalar(text: String, style: YAMLNode.ScalarStyle, tag: String?, hasAnchor: Bool)
-        case sequenceStart(hasAnchor: Bool)
+        case scalar(text: String, style: YAMLNode.ScalarStyle, decoration: Decoration)
+        case sequenceStart(Decoration)
         case sequenceEnd
-        case mappingStart(hasAnchor: Bool)
+        case mappingStart(Decoration)
         case mappingEnd
+    }
+
+    /// What a node may carry besides its content; rplink specs accept neither.
+    private struct Decoration {
+        var hasAnchor: Bool
+        var tag: String?
+
+        init(anchor: UnsafeMutablePointer<yaml_char_t>?, tag: UnsafeMutablePointer<yaml_char_t>?) {
+            hasAnchor = anchor != nil
+            self.tag = tag.map { String(cString: $0) }
+        }
     }
 
     /// The next event, copied out of libyaml's memory, and where it starts.
@@ -71,7 +86,7 @@ final class YAMLReader {
         var raw = yaml_event_t()
         guard yaml_parser_parse(parser, &raw) != 0 else { throw libyamlProblem() }
         defer { yaml_event_delete(&raw) }
-        let mark = YAMLMark(line: Int(raw.start_mark.line) + 1, column: Int(raw.start_mark.column) + 1)
+        let mark = Self.mark(raw.start_mark)
         switch raw.type {
         case YAML_STREAM_START_EVENT: return (.streamStart, mark)
         case YAML_STREAM_END_EVENT: return (.streamEnd, mark)
@@ -89,22 +104,49 @@ final class YAMLReader {
             case YAML_LITERAL_SCALAR_STYLE, YAML_FOLDED_SCALAR_STYLE: style = .block
             default: style = .plain
             }
-            let tag = scalar.tag.map { String(cString: $0) }
-            return (.scalar(text: text, style: style, tag: tag, hasAnchor: scalar.anchor != nil), mark)
-        case YAML_SEQUENCE_START_EVENT: return (.sequenceStart(hasAnchor: raw.data.sequence_start.anchor != nil), mark)
+            return (.scalar(text: text, style: style, decoration: Decoration(anchor: scalar.anchor, tag: scalar.tag)), mark)
+        case YAML_SEQUENCE_START_EVENT:
+            let start = raw.data.sequence_start
+            return (.sequenceStart(Decoration(anchor: start.anchor, tag: start.tag)), mark)
         case YAML_SEQUENCE_END_EVENT: return (.sequenceEnd, mark)
-        case YAML_MAPPING_START_EVENT: return (.mappingStart(hasAnchor: raw.data.mapping_start.anchor != nil), mark)
+        case YAML_MAPPING_START_EVENT:
+            let start = raw.data.mapping_start
+            return (.mappingStart(Decoration(anchor: start.anchor, tag: start.tag)), mark)
         case YAML_MAPPING_END_EVENT: return (.mappingEnd, mark)
         default: throw YAMLProblem(mark: mark, message: "unexpected YAML event")
         }
     }
 
-    /// libyaml's own message at its own position (`problem_mark`, made 1-based).
+    /// libyaml's own message at its own position (made 1-based), with the construct it was
+    /// reading and where that starts: "found unexpected end of stream while scanning a
+    /// quoted scalar that starts at 2:7" points at the quote to close.
     private func libyamlProblem() -> YAMLProblem {
         let state = parser.pointee
-        let message = state.problem.map { String(cString: $0) } ?? "invalid YAML"
-        let mark = YAMLMark(line: Int(state.problem_mark.line) + 1, column: Int(state.problem_mark.column) + 1)
-        return YAMLProblem(mark: mark, message: message)
+        var message = state.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if state.error == YAML_READER_ERROR {
+            // The reader reports a byte offset and the offending value, not a mark.
+            if state.problem_value >= 0 {
+                message += String(format: " (U+%04X)", state.problem_value)
+            }
+            return YAMLProblem(mark: mark(ofByteOffset: state.problem_offset), message: message)
+        }
+        if let context = state.context.map({ String(cString: $0) }) {
+            message += " \(context) that starts at \(Self.mark(state.context_mark))"
+        }
+        return YAMLProblem(mark: Self.mark(state.problem_mark), message: message)
+    }
+
+    private static func mark(_ mark: yaml_mark_t) -> YAMLMark {
+        YAMLMark(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
+    }
+
+    /// The line and column (in characters) of a byte of the input.
+    private func mark(ofByteOffset offset: Int) -> YAMLMark {
+        let before = input.prefix(min(offset, input.count))
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let column = String(decoding: input[lineStart..<before.count], as: UTF8.self).count + 1
+        return YAMLMark(line: line, column: column)
     }
 
     // MARK: - Structure
@@ -126,14 +168,14 @@ final class YAMLReader {
 
     private func readNode(_ event: Event, at mark: YAMLMark, depth: Int) throws(YAMLProblem) -> YAMLNode {
         switch event {
-        case .scalar(let text, let style, let tag, let hasAnchor):
-            if hasAnchor { reportAnchor(at: mark) }
-            return YAMLNode(content: .scalar(text: text, style: style, tag: tag), mark: mark)
+        case .scalar(let text, let style, let decoration):
+            check(decoration, at: mark)
+            return YAMLNode(content: .scalar(text: text, style: style), mark: mark)
         case .alias:
             reportAnchor(at: mark)
-            return YAMLNode(content: .scalar(text: "", style: .plain, tag: nil), mark: mark)
-        case .sequenceStart(let hasAnchor):
-            if hasAnchor { reportAnchor(at: mark) }
+            return YAMLNode(content: .scalar(text: "", style: .plain), mark: mark)
+        case .sequenceStart(let decoration):
+            check(decoration, at: mark)
             try checkDepth(depth, at: mark)
             var items: [YAMLNode] = []
             while true {
@@ -142,8 +184,8 @@ final class YAMLReader {
                 items.append(try readNode(next, at: nextMark, depth: depth + 1))
             }
             return YAMLNode(content: .sequence(items), mark: mark)
-        case .mappingStart(let hasAnchor):
-            if hasAnchor { reportAnchor(at: mark) }
+        case .mappingStart(let decoration):
+            check(decoration, at: mark)
             try checkDepth(depth, at: mark)
             var pairs: [YAMLNode.Pair] = []
             var firstMarkOfKey: [String: YAMLMark] = [:]
@@ -153,7 +195,7 @@ final class YAMLReader {
                 let key = try readNode(next, at: nextMark, depth: depth + 1)
                 let (valueEvent, valueMark) = try nextEvent()
                 let value = try readNode(valueEvent, at: valueMark, depth: depth + 1)
-                guard case .scalar(let text, _, _) = key.content else {
+                guard case .scalar(let text, _) = key.content else {
                     problems.append(YAMLProblem(mark: key.mark, message: "mapping keys must be strings, found \(key.kindDescription)"))
                     continue
                 }
@@ -173,6 +215,14 @@ final class YAMLReader {
     private func checkDepth(_ depth: Int, at mark: YAMLMark) throws(YAMLProblem) {
         if depth > Self.maximumDepth {
             throw YAMLProblem(mark: mark, message: "nesting deeper than \(Self.maximumDepth) levels is not supported")
+        }
+    }
+
+    private func check(_ decoration: Decoration, at mark: YAMLMark) {
+        if decoration.hasAnchor { reportAnchor(at: mark) }
+        if let tag = decoration.tag {
+            let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag
+            problems.append(YAMLProblem(mark: mark, message: "YAML tags such as '\(shown)' are not supported in rplink specs; write the value without one"))
         }
     }
 

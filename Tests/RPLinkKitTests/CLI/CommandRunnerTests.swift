@@ -61,6 +61,15 @@ import Testing
         #expect(console.output == "Valid: 1 spec (one)\n")
     }
 
+    @Test func validateRefusesARegionFlagThatContradictsTheSpecAsPlanDoes() async {
+        let console = RecordingConsole()
+        let loaded = SpecLoadResult(specs: [Self.spec("alpha")], diagnostics: [])
+        #expect(await runner(console, loading: .success(loaded)).run(arguments: ["validate", "a.yaml", "--region", "eu-west-1"]) == .usage)
+        #expect(console.error == "Error: --region eu-west-1 conflicts with region us-east-1 in spec alpha.yaml; drop --region or change the spec\n")
+        #expect(console.output.isEmpty)
+        #expect(await runner(RecordingConsole(), loading: .success(loaded)).run(arguments: ["validate", "a.yaml", "--region", "us-east-1"]) == .success)
+    }
+
     @Test func validateReportsEveryDiagnosticAndFails() async {
         let console = RecordingConsole()
         let loaded = SpecLoadResult(specs: [], diagnostics: [

@@ -53,7 +53,7 @@ enum SeedStack {
         live.endpointServices = [.init(
             id: serviceId, name: "com.amazonaws.vpce.us-east-1.\(serviceId)", acceptanceRequired: spec.endpointService.acceptanceRequired,
             loadBalancerArns: [loadBalancerArn], tags: tags(.endpointService, spec))]
-        live.allowedPrincipals = spec.consumer.allowedPrincipals
+        live.allowedPrincipals = spec.allowedPrincipals
         return live
     }
 

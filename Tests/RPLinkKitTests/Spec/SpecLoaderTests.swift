@@ -91,4 +91,62 @@ import Testing
         #expect(result.specs.isEmpty)
         #expect(result.diagnostics.map(\.description) == ["\(file):2:10: error: the file is not valid UTF-8 text"])
     }
+
+    @Test func aFileNamedTwiceIsLoadedOnce() throws {
+        let folder = try makeFolder(["a.yaml": try spec(named: "orders")])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try SpecLoader.load(paths: ["\(folder)/a.yaml", folder, "\(folder)/./a.yaml"])
+        #expect(result.diagnostics == [])
+        #expect(result.specs.map(\.file) == ["\(folder)/a.yaml"])
+    }
+
+    @Test func aClashingStackNameIsReportedEvenWhenTheFileHasOtherErrors() throws {
+        let broken = try spec(named: "orders").replacingOccurrences(of: "region: us-east-1", with: "region: nowhere")
+        let folder = try makeFolder(["a.yaml": try spec(named: "orders"), "b.yaml": broken])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try SpecLoader.load(paths: [folder])
+        #expect(result.diagnostics.map(\.description) == [
+            "\(folder)/b.yaml:2:7: error: stack name 'orders' is already used by \(folder)/a.yaml",
+            "\(folder)/b.yaml:3:9: error: invalid region 'nowhere': expected a region code such as us-east-1 or eu-central-1",
+        ])
+    }
+
+    @Test func hiddenFilesAndFoldersInAFolderAreNotSpecs() throws {
+        let folder = try makeFolder(["a.yaml": try spec(named: "orders"), ".#a.yaml": "lock", ".draft.yaml": "draft"])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: "\(folder)/old.yaml", withIntermediateDirectories: false)
+        let result = try SpecLoader.load(paths: [folder])
+        #expect(result.diagnostics == [])
+        #expect(result.specs.map(\.file) == ["\(folder)/a.yaml"])
+    }
+
+    @Test func aSpecIsReadFromAPipe() throws {
+        let folder = try makeFolder([:])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fifo = "\(folder)/spec.yaml"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = try spec(named: "piped")
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: fifo) {
+                handle.write(Data(text.utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let result = try SpecLoader.load(paths: [fifo])
+        #expect(result.diagnostics == [])
+        #expect(result.specs.map(\.name) == ["piped"])
+    }
+
+    @Test func anUnreadableFileSaysWhyInPlainWords() throws {
+        let folder = try makeFolder([:])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let link = "\(folder)/dangling.yaml"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "\(folder)/gone.yaml")
+        #expect {
+            try SpecLoader.load(paths: [link])
+        } throws: { error in
+            (error as? RPLinkError)?.message == "cannot read '\(link)': no such file or directory"
+        }
+    }
 }

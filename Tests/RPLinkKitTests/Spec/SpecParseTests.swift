@@ -76,7 +76,7 @@ import Testing
         let text = Self.minimal.replacingOccurrences(of: "ACCOUNT", with: written)
         let spec = try #require(SpecLoader.parse(text: text, file: "orders.yaml").spec)
         #expect(spec.consumer.accountId == "012345678901")
-        #expect(spec.consumer.allowedPrincipals == ["arn:aws:iam::012345678901:root"])
+        #expect(spec.allowedPrincipals == ["arn:aws:iam::012345678901:root"])
     }
 
     @Test func tagValuesAreTakenAsWritten() throws {
@@ -90,18 +90,37 @@ import Testing
 
     @Test func validPrincipalsAreKept() throws {
         let text = Self.minimal.replacingOccurrences(of: "ACCOUNT", with: "123456789012")
-            + "\n  principals: [arn:aws:iam::123456789012:role/import/reader, arn:aws-us-gov:iam::210987654321:user/ops]\n"
+            + "\n  principals: [arn:aws:iam::123456789012:role/import/reader, arn:aws:iam::210987654321:user/ops]\n"
         let spec = try #require(SpecLoader.parse(text: text, file: "orders.yaml").spec)
         #expect(spec.consumer.principals == [
-            "arn:aws:iam::123456789012:role/import/reader", "arn:aws-us-gov:iam::210987654321:user/ops",
+            "arn:aws:iam::123456789012:role/import/reader", "arn:aws:iam::210987654321:user/ops",
         ])
+    }
+
+    @Test(arguments: [
+        ("us-east-1", "arn:aws:iam::123456789012:root"),
+        ("cn-north-1", "arn:aws-cn:iam::123456789012:root"),
+        ("us-gov-west-1", "arn:aws-us-gov:iam::123456789012:root"),
+    ])
+    func theConsumerRootIsInTheRegionsPartition(region: String, root: String) throws {
+        let text = Self.minimal.replacingOccurrences(of: "ACCOUNT", with: "123456789012")
+            .replacingOccurrences(of: "region: eu-central-1", with: "region: \(region)")
+            + "\n  principals: [\(root.replacingOccurrences(of: ":root", with: ":role/reader"))]\n"
+        let spec = try #require(SpecLoader.parse(text: text, file: "orders.yaml").spec)
+        #expect(spec.allowedPrincipals == [root, root.replacingOccurrences(of: ":root", with: ":role/reader")])
+    }
+
+    @Test func aNullTagValueIsTheEmptyValue() throws {
+        let text = Self.minimal.replacingOccurrences(of: "ACCOUNT", with: "123456789012") + "\ntags:\n  a: ~\n  b: null\n  c:\n"
+        let spec = try #require(SpecLoader.parse(text: text, file: "orders.yaml").spec)
+        #expect(spec.tags == [.init(key: "a", value: ""), .init(key: "b", value: ""), .init(key: "c", value: "")])
     }
 
     @Test func malformedYAMLReportsLibyamlMessageAndPosition() {
         let result = SpecLoader.parse(text: "version: 1\nname: [a, b\nregion: x\n", file: "f.yaml")
         #expect(result.spec == nil)
         #expect(result.diagnostics.map(\.description) == [
-            "f.yaml:3:7: error: did not find expected ',' or ']'",
+            "f.yaml:3:7: error: did not find expected ',' or ']' while parsing a flow sequence that starts at 2:7",
         ])
     }
 
