@@ -241,21 +241,23 @@ import Testing
 
         let broken = try await run(["apply", "--auto-approve", setup.spec.path], setup, endpoint: proxy.endpoint)
         #expect(broken.exitCode == 1, "\(broken)")
-        let summary = try #require(broken.stdout.firstMatch(of: #/Apply failed: (\d+) done, (\d+) failed, (\d+) skipped\./#), "\(broken)")
+        // The failure report, with each AWS error, is on standard error; progress on standard output.
+        let summary = try #require(broken.stderr.firstMatch(of: #/Apply failed: (\d+) done, (\d+) failed, (\d+) skipped\./#), "\(broken)")
         let (done, failures, skips) = (Int(summary.1) ?? -1, Int(summary.2) ?? -1, Int(summary.3) ?? -1)
         #expect(failures == 1, "\(broken)")
         #expect(done + failures + skips == 9, "every step is accounted for: \(broken)")
-        let failedLines = broken.stdout.split(separator: "\n").filter { $0.hasPrefix("  failed: ") }
+        #expect(!broken.stdout.contains("Apply failed:") && !broken.stdout.contains("injected"), "\(broken)")
+        let failedLines = broken.stderr.split(separator: "\n").filter { $0.hasPrefix("  failed: ") }
         #expect(failedLines.count == 1)
         #expect(failedLines.first?.contains("stack \(setup.stack): \(failed) (") == true, "\(failedLines)")
         #expect(failedLines.first?.contains("\(action) failed: ValidationError") == true, "\(failedLines)")
         #expect(failedLines.first?.contains("injected [request id x]") == true, "\(failedLines)")
         #expect(broken.stderr.contains("apply did not complete"), "\(broken)")
-        let skippedLines = broken.stdout.split(separator: "\n").filter { $0.hasPrefix("  skipped: ") }
+        let skippedLines = broken.stderr.split(separator: "\n").filter { $0.hasPrefix("  skipped: ") }
         #expect(skippedLines.count == skips)
         // Each of the nine steps ends exactly once in the progress lines, as the summary counts it.
         let completions = [": Creation complete after ", ": Modifications complete after "]
-        let ends = broken.stdout.split(separator: "\n").filter { line in
+        let ends = (broken.stdout + broken.stderr).split(separator: "\n").filter { line in
             !line.hasPrefix(" ") && (completions + [": Failed after ", ": Skipped: "]).contains { line.contains($0) }
         }
         #expect(ends.filter { line in completions.contains { line.contains($0) } }.count == done, "\(ends)")

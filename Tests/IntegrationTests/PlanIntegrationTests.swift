@@ -140,7 +140,7 @@ import Testing
         let result = try await rplink.run(["plan", "--detailed-exitcode", spec.path], emulator: setup.emulator)
 
         #expect(result.exitCode == 1, "\(result)")
-        let error = result.stdout.split(separator: "\n").first { $0.hasPrefix("Error:") && $0.contains("load_balancer.nlb") }
+        let error = result.stderr.split(separator: "\n").first { $0.hasPrefix("Error:") && $0.contains("load_balancer.nlb") }
         let text = try #require(error.map(String.init), "\(result)")
         #expect(text.contains("handmade-nlb"))
         #expect(text.contains("--adopt"))

@@ -12,6 +12,9 @@ extension CommandRunner {
 
     /// `rplink destroy`: plans the teardown of what carries the stacks' tags, shows it, confirms, runs it.
     func destroy(_ command: DestroyCommandOptions, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
+        if let planFile = command.specPaths.first(where: { planFileData(at: $0) != nil }) {
+            throw RPLinkError(.usage, "'\(planFile)' is a saved plan; destroy takes specs. To run a plan saved with `rplink plan --destroy --out`: rplink apply \(planFile)")
+        }
         let run = try await makePlan(command.specPaths, PlanOptions(destroy: true), options: options)
         return try await confirmAndExecute(run, verb: "Destroy", autoApprove: command.autoApprove, options: options)
     }
@@ -40,9 +43,11 @@ extension CommandRunner {
 
     /// The plan file named by apply's only argument, or nil when the arguments are specs.
     func savedPlan(_ paths: [String]) throws(RPLinkError) -> PlanFile? {
-        guard paths.count == 1, let data = FileManager.default.contents(atPath: paths[0]),
-              data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{")
-        else { return nil }
+        let planFiles = paths.filter { planFileData(at: $0) != nil }
+        guard !planFiles.isEmpty else { return nil }
+        guard paths.count == 1, let data = planFileData(at: paths[0]) else {
+            throw RPLinkError(.usage, "'\(planFiles[0])' is a saved plan, which apply takes on its own: rplink apply \(planFiles[0])")
+        }
         do {
             return try PlanFile.decode(data)
         } catch let error as RPLinkError {
@@ -50,6 +55,14 @@ extension CommandRunner {
         } catch {
             throw RPLinkError(.invalidSpec, "'\(paths[0])' is neither a spec nor a plan saved by `rplink plan --out`", cause: error)
         }
+    }
+
+    /// The file's bytes when it looks like a saved plan (JSON) rather than a spec (YAML).
+    func planFileData(at path: String) -> Data? {
+        guard let data = FileManager.default.contents(atPath: path),
+              data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{")
+        else { return nil }
+        return data
     }
 
     func applySaved(_ planFile: PlanFile, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
@@ -64,13 +77,13 @@ extension CommandRunner {
         }
         let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
         let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
-        console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
+        showPlan(run, options: options)
         return try await execute(run, verb: planFile.options.destroy ? "Destroy" : "Apply", options: options)
     }
 
     /// Shows the plan, refuses it with errors, asks for `yes` (or takes `--auto-approve`), runs it.
     func confirmAndExecute(_ run: PlannedRun, verb: String, autoApprove: Bool, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
-        console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
+        showPlan(run, options: options)
         if run.hasErrors {
             throw RPLinkError(.preflight, "the plan has errors (listed above); nothing was changed")
         }
@@ -118,7 +131,11 @@ extension CommandRunner {
             await clearAbandonedLocks([session], stacks: Set(work.filter { $0.plan.steps.isEmpty }.map(\.spec.name)), parallelism: options.parallelism)
             let executor = Executor(api: session.api, configuration: .init(parallelism: options.parallelism))
             let report = await executor.run(work, stop: stop) { event in
-                console.writeOutput(progress.line(event) + "\n")
+                if case .failed = event.kind {
+                    console.writeError(progress.line(event) + "\n")
+                } else {
+                    console.writeOutput(progress.line(event) + "\n")
+                }
             }
             // The outputs are read while the locks are given back: neither waits for the other.
             async let released: Void = releaseLocks(lock, locks, parallelism: options.parallelism)
@@ -130,7 +147,12 @@ extension CommandRunner {
                 }
             }
             await released
-            console.writeOutput("\n" + progress.summary(report, verb: verb))
+            // A failure's report, with the AWS error of each failed step, goes where errors go.
+            if report.succeeded {
+                console.writeOutput("\n" + progress.summary(report, verb: verb))
+            } else {
+                console.writeError("\n" + progress.summary(report, verb: verb))
+            }
             failed = failed || !report.succeeded
         }
         if failed {

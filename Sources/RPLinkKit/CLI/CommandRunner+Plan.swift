@@ -39,7 +39,7 @@ extension CommandRunner {
                 throw RPLinkError(.io, "cannot render the plan as JSON", cause: error)
             }
         } else {
-            console.writeOutput(PlanTextRenderer(color: useColor(options)).render(run.plans))
+            showPlan(run, options: options)
         }
         if run.hasErrors {
             throw RPLinkError(.preflight, "the plan has errors (listed above); fix them before applying")
@@ -68,11 +68,27 @@ extension CommandRunner {
         return PlannedRun(sessions: sessions, stacks: stacks, options: planOptions, live: live)
     }
 
+    /// The plans on standard output, their errors on standard error.
+    func showPlan(_ run: PlannedRun, options: GlobalOptions) {
+        let renderer = PlanTextRenderer(color: useColor(options))
+        console.writeOutput(renderer.render(run.plans))
+        console.writeError(renderer.errors(run.plans))
+    }
+
     func save(_ planFile: PlanFile, to path: String) throws(RPLinkError) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RPLinkError(.io, "cannot write the plan to '\(path)': there is no folder '\(folder)'")
+        }
         do {
             try planFile.encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw RPLinkError(.io, "cannot write the plan to '\(path)'", cause: error)
+            // Foundation's NSError dump is noise; the POSIX reason underneath is the answer.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying?.domain == NSPOSIXErrorDomain
+                ? String(cString: strerror(Int32(underlying?.code ?? 0))).lowercased() : error.localizedDescription
+            throw RPLinkError(.io, "cannot write the plan to '\(path)': \(reason)")
         }
     }
 }

@@ -77,7 +77,25 @@ public struct PlanFile: Sendable, Equatable, Codable {
         do {
             return try JSONDecoder().decode(PlanFile.self, from: data)
         } catch {
-            throw RPLinkError(.io, "the plan file is damaged", cause: error)
+            // The decoder's own account names Swift types and coding paths; no use to a reader.
+            throw RPLinkError(.io, "the plan file is damaged or was edited: \(Self.whatIsWrong(error)). Make the plan again with `rplink plan --out FILE`")
+        }
+    }
+
+    private static func whatIsWrong(_ error: any Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            let place = path(context)
+            return "'\(place.isEmpty ? "" : place + ".")\(key.stringValue)' is missing"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "'\(path(context))' has the wrong type"
+        case .dataCorrupted(let context)?:
+            return context.codingPath.isEmpty ? "it is not valid JSON" : "'\(path(context))' is not valid"
+        default:
+            return "it cannot be read"
         }
     }
 

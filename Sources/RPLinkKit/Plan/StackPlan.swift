@@ -51,6 +51,11 @@ public struct StackPlan: Sendable, Equatable, Codable {
             self.replace = replace
             self.delete = delete
         }
+
+        public static func + (lhs: Summary, rhs: Summary) -> Summary {
+            Summary(create: lhs.create + rhs.create, update: lhs.update + rhs.update,
+                    replace: lhs.replace + rhs.replace, delete: lhs.delete + rhs.delete)
+        }
     }
 
     public var summary: Summary {

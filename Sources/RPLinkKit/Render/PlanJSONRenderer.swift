@@ -9,13 +9,14 @@ public enum PlanJSONRenderer {
         let document: [String: Any] = [
             "format_version": formatVersion,
             "stacks": plans.map(stackObject),
+            // Every stack's summary added up; each stack has its own as well.
+            "summary": summaryObject(plans.map(\.summary).reduce(StackPlan.Summary(), +)),
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     static func stackObject(_ plan: StackPlan) -> [String: Any] {
-        let summary = plan.summary
         return [
             "name": plan.stack,
             "region": plan.region,
@@ -29,11 +30,15 @@ public enum PlanJSONRenderer {
                     "after": action.after.map(object) ?? NSNull(),
                 ]
             },
-            "summary": ["create": summary.create, "update": summary.update, "replace": summary.replace, "delete": summary.delete],
+            "summary": summaryObject(plan.summary),
             "errors": plan.errors.map(\.description),
             "warnings": plan.warnings.map(\.description),
             "notes": plan.notes.map(\.description),
         ]
+    }
+
+    static func summaryObject(_ summary: StackPlan.Summary) -> [String: Int] {
+        ["create": summary.create, "update": summary.update, "replace": summary.replace, "delete": summary.delete]
     }
 
     static func object(_ attributes: [Attribute]) -> [String: Any] {

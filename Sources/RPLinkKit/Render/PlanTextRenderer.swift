@@ -1,5 +1,7 @@
 /// Renders plans for people, in Terraform's spirit: one line per action with its symbol,
-/// the attributes that change beneath it, messages, then the summary line.
+/// the attributes that change beneath it, notes and warnings, then the summary line. Errors
+/// are rendered apart (`errors`), for standard error; a plan with errors has no summary line,
+/// since it cannot be applied.
 public struct PlanTextRenderer: Sendable {
     /// ANSI colour; the CLI turns it on only for a terminal without NO_COLOR.
     public var color: Bool
@@ -21,12 +23,14 @@ public struct PlanTextRenderer: Sendable {
         }
         if !plan.actions.isEmpty { lines.append("") }
         let messages: [(String, Ansi, PlanMessage)] =
-            plan.notes.map { ("Note", .bold, $0) } + plan.warnings.map { ("Warning", .yellow, $0) } + plan.errors.map { ("Error", .red, $0) }
+            plan.notes.map { ("Note", .bold, $0) } + plan.warnings.map { ("Warning", .yellow, $0) }
         for (label, style, message) in messages {
             lines.append("\(paint(label + ":", style)) \(message)")
         }
         if !messages.isEmpty { lines.append("") }
-        if plan.hasChanges {
+        if plan.hasErrors {
+            lines.append("No plan: \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s") to fix first.")
+        } else if plan.hasChanges {
             let summary = plan.summary
             lines.append("Plan: \(summary.create) to add, \(summary.update) to change, \(summary.replace) to replace, \(summary.delete) to destroy.")
         } else {
@@ -35,6 +39,11 @@ public struct PlanTextRenderer: Sendable {
                 : "No changes. The infrastructure matches the spec.")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every plan's errors, one `Error:` line each.
+    public func errors(_ plans: [StackPlan]) -> String {
+        plans.flatMap(\.errors).map { "\(paint("Error:", .red)) \($0)\n" }.joined()
     }
 
     private func attributeLines(_ action: PlannedAction) -> [String] {

@@ -63,8 +63,10 @@ import Testing
         })
         let console = RecordingConsole()
         #expect(await Self.runner(console, api: api).run(arguments: ["apply", "--auto-approve"]) == .failure)
-        #expect(console.output.contains("Apply failed:"))
-        #expect(console.output.contains("TooManyTargetGroups"))
+        // The failure report, with the AWS error, is on standard error.
+        #expect(console.error.contains("Apply failed:"))
+        #expect(console.error.contains("TooManyTargetGroups"))
+        #expect(!console.output.contains("TooManyTargetGroups"))
         #expect(await api.calls("CreateListener").isEmpty)
         #expect(await api.calls("RegisterTargets").isEmpty)
     }
@@ -113,6 +115,27 @@ import Testing
         #expect(console.error.contains("the saved plan is stale"))
         #expect(console.error.contains("stack planetscale-import"))
         #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    @Test(arguments: [["apply", "PLAN", "spec.yaml"], ["apply", "spec.yaml", "PLAN"], ["destroy", "PLAN", "--auto-approve"]])
+    func aSavedPlanAmongSpecsOrGivenToDestroyIsAUsageError(arguments: [String]) async throws {
+        let aws = FakeAWS()
+        let path = try await savedPlan(aws)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let api = aws.api()
+        let console = RecordingConsole()
+        let exit = await Self.runner(console, api: api).run(arguments: arguments.map { $0 == "PLAN" ? path : $0 })
+        #expect(exit == .usage, "\(console.error)")
+        #expect(console.error.hasPrefix("Error: '\(path)' is a saved plan"), "\(console.error)")
+        #expect(console.error.contains("rplink apply \(path)"))
+        #expect(await api.calls.isEmpty, "refused before any AWS call")
+    }
+
+    @Test func aPlanSavedToAMissingFolderSaysSoInPlainWords() async {
+        let console = RecordingConsole()
+        let path = "/nonexistent-\(UUID().uuidString)/x.plan"
+        #expect(await Self.runner(console, api: FakeAWS().api()).run(arguments: ["plan", "--out", path]) == .failure)
+        #expect(console.error.hasSuffix("Error: cannot write the plan to '\(path)': there is no folder '\((path as NSString).deletingLastPathComponent)'\n"), "\(console.error)")
     }
 
     // MARK: - Regions

@@ -85,7 +85,7 @@ import Testing
         #expect(message.contains("profile prod (from --profile)"))
         #expect(message.contains(home.path + "/.aws/credentials"))
         #expect(message.contains(home.path + "/.aws/config"))
-        #expect(message.contains("known profiles: other"))
+        #expect(message.contains("; the profiles there are other"))
     }
 
     @Test func nothingFoundListsWhatWasTriedAndHowToFixIt() async throws {

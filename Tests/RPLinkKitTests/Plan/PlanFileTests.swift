@@ -65,6 +65,14 @@ import Testing
         #expect(throws: RPLinkError.self) { try PlanFile.decode(Data("not json".utf8)) }
     }
 
+    @Test func aDamagedPlanFileSaysWhatIsWrongInPlainWords() throws {
+        let text = String(decoding: try savedPlan().encoded(), as: UTF8.self)
+        let withoutVersion = try #require(text.firstRange(of: #/\n\s*"rplinkVersion" : "[^"]*",?/#))
+        let damaged = Data(text.replacingCharacters(in: withoutVersion, with: "").utf8)
+        let error = #expect(throws: RPLinkError.self) { try PlanFile.decode(damaged) }
+        #expect(error?.description == "the plan file is damaged or was edited: 'rplinkVersion' is missing. Make the plan again with `rplink plan --out FILE`")
+    }
+
     @Test(arguments: ["load_balancer.nlb", "target.writer[\"10.0.0.1\"]", "endpoint_service_principal[\"arn:aws:iam::1:root\"]", "endpoint_service.stray[\"vpce-svc-1\"]"])
     func addressesParseBack(text: String) {
         #expect(ResourceAddress(parsing: text)?.description == text)

@@ -11,7 +11,7 @@ import Testing
 
     @Test func documentHasExactlyTheDocumentedShape() throws {
         let document = try parse([PlanTextRendererTests.mixedPlan])
-        #expect(Set(document.keys) == ["format_version", "stacks"])
+        #expect(Set(document.keys) == ["format_version", "stacks", "summary"])
         #expect(document["format_version"] as? String == "1.0")
         let stacks = try #require(document["stacks"] as? [[String: Any]])
         let stack = try #require(stacks.first)
@@ -29,6 +29,13 @@ import Testing
         #expect(summary == ["create": 1, "update": 1, "replace": 4, "delete": 1])
         #expect((stack["warnings"] as? [String])?.count == 1)
         #expect((stack["notes"] as? [String])?.isEmpty == false)
+    }
+
+    @Test func theTopLevelSummaryAddsUpEveryStack() throws {
+        var other = PlanTextRendererTests.mixedPlan
+        other.stack = "other"
+        let document = try parse([PlanTextRendererTests.mixedPlan, other])
+        #expect(document["summary"] as? [String: Int] == ["create": 2, "update": 2, "replace": 8, "delete": 2])
     }
 
     @Test func createHasNullBeforeAndDeleteHasNullAfter() throws {

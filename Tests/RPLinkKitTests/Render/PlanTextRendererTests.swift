@@ -86,7 +86,13 @@ import Testing
     @Test func errorsAreShownWithTheStack() {
         var live = SeedStack.empty
         live.vpc = nil
-        let text = PlanTextRenderer().render(Planner.plan(spec: SeedStack.spec, live: live))
-        #expect(text.contains("Error: stack planetscale-import: vpc-0f00: the VPC vpc-0f00 does not exist"))
+        let plan = Planner.plan(spec: SeedStack.spec, live: live)
+        let renderer = PlanTextRenderer()
+        #expect(renderer.errors([plan]).contains("Error: stack planetscale-import: vpc-0f00: the VPC vpc-0f00 does not exist in account 111122223333, region us-east-1"))
+        let text = renderer.render(plan)
+        #expect(!text.contains("Error:"))
+        // A plan that cannot be applied neither counts changes nor claims there are none.
+        #expect(!text.contains("Plan:") && !text.contains("No changes"))
+        #expect(text.hasSuffix("No plan: \(plan.errors.count) error\(plan.errors.count == 1 ? "" : "s") to fix first.\n"))
     }
 }

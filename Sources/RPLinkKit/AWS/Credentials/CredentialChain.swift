@@ -50,7 +50,7 @@ public struct CredentialChain: CredentialsProvider {
             // A profile the user asked for must exist and hold credentials; falling through would use someone else's.
             guard config.profile(named) != nil else {
                 let source = context.profileFlag?.isEmpty == false ? "--profile" : "AWS_PROFILE"
-                throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); known profiles: \(known(config))")
+                throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); \(known(config))")
             }
             guard let provider = try resolver.provider(forProfile: named) else {
                 throw RPLinkError(.credentials, "profile \(named) has no credentials: set aws_access_key_id and aws_secret_access_key, role_arn with source_profile, or credential_process")
@@ -78,7 +78,7 @@ public struct CredentialChain: CredentialsProvider {
     }
 
     private func known(_ config: SharedConfig) -> String {
-        config.profileNames.isEmpty ? "none" : config.profileNames.joined(separator: ", ")
+        config.profileNames.isEmpty ? "those files define no profile" : "the profiles there are " + config.profileNames.joined(separator: ", ")
     }
 
     private func noCredentials(tried: [String], cause: (any Error)?) -> RPLinkError {
