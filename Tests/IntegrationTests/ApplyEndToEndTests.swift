@@ -294,6 +294,44 @@ import Testing
 
     // MARK: - Saved plans and confirmation
 
+    /// A load balancer or target group renamed in the spec is replaced: the old one, found by
+    /// its tags, is deleted (in AWS's order: service, then NLB with its listener, then target
+    /// group), not left running where neither plan nor destroy would see it again.
+    @Test func renamingTheLoadBalancerAndTargetGroupReplacesThemAndLeavesNothingBehind() async throws {
+        let setup = try await setUp("e2e-rename")
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        let first = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        try #require(first.exitCode == 0, "\(first)")
+        let oldService = try #require(try await snapshot(setup).services.first).id
+
+        let renamed = setup.fixture.specYAML(name: setup.stack)
+            + "load_balancer:\n  name: \(setup.stack)-nlb2\ntarget_group:\n  name: \(setup.stack)-tg2\n"
+        try renamed.write(to: setup.spec, atomically: true, encoding: .utf8)
+        let plan = try await run(["plan", setup.spec.path], setup)
+        #expect(plan.exitCode == 0, "\(plan)")
+        #expect(plan.stdout.contains("-/+ load_balancer.nlb"), "\(plan)")
+        #expect(plan.stdout.contains("-/+ target_group.writer"), "\(plan)")
+        #expect(plan.stdout.contains("must be sent to the consumer again"), "\(plan)")
+
+        let apply = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        try #require(apply.exitCode == 0, "\(apply)")
+        let live = try await snapshot(setup)
+        #expect(live.loadBalancers.map(\.name) == ["\(setup.stack)-nlb2"], "\(live.loadBalancers)")
+        #expect(live.targetGroups.map(\.name) == ["\(setup.stack)-tg2"], "\(live.targetGroups)")
+        #expect(live.targetGroups.first?.registered == ["\(ProducerFixture.writerIP):3306"])
+        #expect(live.listeners.map(\.forwardTo) == [live.targetGroups.map(\.arn)], "\(live.listeners)")
+        #expect(live.services.count == 1 && live.services.first?.id != oldService, "\(live.services)")
+        #expect(live.services.first?.loadBalancerArns == live.loadBalancers.map(\.arn))
+
+        let again = try await run(["plan", "--detailed-exitcode", setup.spec.path], setup)
+        #expect(again.exitCode == 0, "converged after the rename: \(again)")
+
+        let destroy = try await run(["destroy", "--auto-approve", setup.spec.path], setup)
+        try #require(destroy.exitCode == 0, "\(destroy)")
+        let gone = try await snapshot(setup)
+        #expect(gone.loadBalancers.isEmpty && gone.targetGroups.isEmpty && gone.services.isEmpty, "\(gone)")
+    }
+
     @Test func savedPlanAppliesWithoutAskingAndConverges() async throws {
         let setup = try await setUp("e2e-saved")
         defer { try? FileManager.default.removeItem(at: setup.folder) }

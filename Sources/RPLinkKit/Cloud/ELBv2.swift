@@ -110,10 +110,13 @@ public struct ELBv2: Sendable {
     public func describeTargetGroups(names: [String]) async throws -> [TargetGroup] {
         guard !names.isEmpty else { return [] }
         let wanted = Set(names)
+        return try await describeAllTargetGroups().filter { wanted.contains($0.name) }
+    }
+
+    public func describeAllTargetGroups() async throws -> [TargetGroup] {
         var parameters = QueryParameters()
         parameters.set("PageSize", Self.maxPageSize)
-        let all = try await describe("DescribeTargetGroups", parameters, list: "TargetGroups", TargetGroup.init(xml:))
-        return all.filter { wanted.contains($0.name) }
+        return try await describe("DescribeTargetGroups", parameters, list: "TargetGroups", TargetGroup.init(xml:))
     }
 
     /// The target groups with these ARNs, 20 per call, calls in parallel.

@@ -74,10 +74,14 @@ public struct LiveStateReader: Sendable {
             return .referencedGroups(try await ec2.describeSecurityGroups(filters: [.init("group-id", ids)]))
         case .namedGroups(let names, let vpcIds):
             return .namedGroups(try await ec2.describeSecurityGroups(filters: [.init("group-name", names), .init("vpc-id", vpcIds)]))
-        case .loadBalancers(let names):
-            return .loadBalancers(try await elbv2.describeLoadBalancers(names: names))
-        case .targetGroups(let names):
-            return .targetGroups(try await elbv2.describeTargetGroups(names: names))
+        case .loadBalancers(let names, let vpcIds):
+            return .loadBalancers(try await elbv2.describeAllLoadBalancers().filter {
+                names.contains($0.name) || (vpcIds.contains($0.vpcId) && $0.type == "network")
+            })
+        case .targetGroups(let names, let vpcIds):
+            return .targetGroups(try await elbv2.describeAllTargetGroups().filter {
+                names.contains($0.name) || (vpcIds.contains($0.vpcId) && $0.targetType == StackConventions.targetType)
+            })
         case .services:
             return .services(try await ec2.describeVpcEndpointServiceConfigurations())
         case .tags(let arns):
@@ -120,8 +124,12 @@ public struct LiveStateReader: Sendable {
             ? found.namedGroups.first { $0.groupName == spec.ownedSecurityGroupName && $0.vpcId == vpcId }
             : nil
         let ruleGroupId = referenced?.groupId ?? owned?.groupId
+        // Under the spec's name, or else under an old name with this stack's tags: the spec
+        // renamed it, and the planner replaces it rather than leave it behind.
         let loadBalancer = found.loadBalancers.first { $0.name == spec.loadBalancer.name }
+            ?? found.loadBalancers.first { $0.vpcId == vpcId && Self.isStacks(.loadBalancer, spec, details.tags[$0.arn]) }
         let targetGroup = found.targetGroups.first { $0.name == spec.targetGroup.name }
+            ?? found.targetGroups.first { $0.vpcId == vpcId && Self.isStacks(.targetGroup, spec, details.tags[$0.arn]) }
         let services = Self.relevantServices(spec, loadBalancers: found.loadBalancers, services: found.services)
 
         return LiveState(
@@ -168,6 +176,11 @@ public struct LiveStateReader: Sendable {
                     loadBalancerArns: $0.networkLoadBalancerArns, tags: $0.tags)
             },
             allowedPrincipals: services.first.flatMap { details.principals[$0.serviceId] } ?? [])
+    }
+
+    /// Whether ELBv2 tags name this stack and this address.
+    static func isStacks(_ address: ResourceAddress, _ spec: Spec, _ tags: [String: String]?) -> Bool {
+        tags?[StackConventions.stackTagKey] == spec.name && tags?[StackConventions.resourceTagKey] == address.description
     }
 
     static func securityGroup(_ group: EC2.SecurityGroup) -> LiveState.SecurityGroup {

@@ -87,7 +87,8 @@ struct PlanBuilder {
     ///   groups, which are only replaced across VPCs where names do not clash;
     /// - targets: every deregistration waits for the writer's registration;
     /// - removing an object waits for the deletes and modifications of objects that point at
-    ///   it (listener before target group, service before NLB, NLB before its security group).
+    ///   it (listener before target group, service before NLB, NLB before its security group),
+///   and a target group's removal waits for any NLB's.
     static func wire(_ drafts: [PlanStep]) -> [PlanStep] {
         var used = Set<String>()
         var steps = drafts.map { draft -> PlanStep in
@@ -128,6 +129,11 @@ struct PlanBuilder {
                 for other in snapshot where other.address.kind.dependsOnKinds.contains(step.address.kind) && !other.operation.createsObject {
                     dependencies.append(other.id)
                 }
+            }
+            // A load balancer found under an old name (renamed in the spec) is deleted with
+            // listeners nobody read; a target group they forward to is free only after that.
+            if step.address.kind == .targetGroup && step.operation.removesObject {
+                dependencies += snapshot.filter { $0.address.kind == .loadBalancer && $0.operation.removesObject }.map(\.id)
             }
             var seen = Set<String>()
             steps[index].dependsOn = dependencies.filter { seen.insert($0).inserted }.sorted()

@@ -5,8 +5,11 @@ enum ReadCall: Sendable, Equatable {
     case subnets([String])
     case referencedGroups([String])
     case namedGroups(names: [String], vpcIds: [String])
-    case loadBalancers([String])
-    case targetGroups([String])
+    /// By the specs' names, and every other network load balancer in the specs' VPCs: a
+    /// load balancer renamed in a spec is found by its tags (read for all of them) instead.
+    case loadBalancers(names: [String], vpcIds: [String])
+    /// By the specs' names, and every other IP target group in the specs' VPCs, as above.
+    case targetGroups(names: [String], vpcIds: [String])
     case services
     // Second step: by the ARNs and ids the first step found.
     case tags([String])
@@ -98,6 +101,8 @@ struct ReadProgress: Sendable {
     private let subnetIds: [String]
     private let referencedIds: [String]
     private let ownedGroupNames: [String]
+    private let loadBalancerNames: [String]
+    private let targetGroupNames: [String]
 
     init(specs: [Spec], scope: ReadScope = .plan) {
         self.specs = specs
@@ -106,6 +111,8 @@ struct ReadProgress: Sendable {
         subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
         referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
         ownedGroupNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
+        loadBalancerNames = unique(specs.map(\.loadBalancer.name))
+        targetGroupNames = unique(specs.map(\.targetGroup.name))
         // What no spec asks for is known without a call, and so is what only a plan needs
         // when the read is for the outputs (they name a referenced group by the spec's id).
         let forPlan = scope == .plan
@@ -120,8 +127,8 @@ struct ReadProgress: Sendable {
     /// reach the server in is not the reader's to choose (docs/architecture.md, section 2).
     func firstStep() -> [ReadCall] {
         var calls: [ReadCall] = [
-            .loadBalancers(unique(specs.map(\.loadBalancer.name))),
-            .targetGroups(unique(specs.map(\.targetGroup.name))),
+            .loadBalancers(names: loadBalancerNames, vpcIds: unique(specs.map(\.producer.vpcId))),
+            .targetGroups(names: targetGroupNames, vpcIds: unique(specs.map(\.producer.vpcId))),
             // One listing of the account's services serves every stack.
             .services,
         ]
@@ -152,14 +159,17 @@ struct ReadProgress: Sendable {
             return rulesWhenReady()
         case .loadBalancers(let found):
             loadBalancers = found
-            let perBalancer = found.flatMap { balancer -> [ReadCall] in
+            // Only the ones under a spec's name: the others are read further only if their
+            // tags make one a stack's renamed load balancer, which is then replaced.
+            let perBalancer = found.filter { loadBalancerNames.contains($0.name) }.flatMap { balancer -> [ReadCall] in
                 let listeners = ReadCall.listeners(loadBalancerArn: balancer.arn)
                 return scope == .plan ? [.attributes(loadBalancerArn: balancer.arn), listeners] : [listeners]
             }
             return perBalancer + tagsWhenReady() + permissionsWhenReady() + identityWhenReady()
         case .targetGroups(let found):
             targetGroups = found
-            let health = scope == .plan ? found.map { ReadCall.targetHealth(targetGroupArn: $0.arn) } : []
+            let named = found.filter { targetGroupNames.contains($0.name) }
+            let health = scope == .plan ? named.map { ReadCall.targetHealth(targetGroupArn: $0.arn) } : []
             return health + tagsWhenReady() + identityWhenReady()
         case .services(let found):
             services = found

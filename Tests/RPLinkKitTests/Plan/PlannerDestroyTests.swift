@@ -18,7 +18,7 @@ import Testing
         #expect(listener < targetGroup)
         #expect(loadBalancer < group)
         #expect(plan.steps[loadBalancer].dependsOn == ["endpoint_service.main:deleteEndpointService", "listener.db:deleteListener"])
-        #expect(plan.steps[targetGroup].dependsOn == ["listener.db:deleteListener"])
+        #expect(plan.steps[targetGroup].dependsOn == ["listener.db:deleteListener", "load_balancer.nlb:deleteLoadBalancer"])
         #expect(plan.steps[group].dependsOn == ["load_balancer.nlb:deleteLoadBalancer"])
         #expect(plan.summary == .init(delete: 5))
     }

@@ -58,6 +58,31 @@ import Testing
         #expect(first == second)
     }
 
+    /// A load balancer and target group renamed in the spec: the reader finds the old ones by
+    /// their tags, without their listeners (see ReadProgress); the plan replaces both, and the
+    /// old target group goes only once the old load balancer (and the listener with it) is gone.
+    @Test func renamedLoadBalancerAndTargetGroupAreReplacedNotLeftBehind() throws {
+        var renamed = spec
+        renamed.loadBalancer.name = "pl-nlb-2"
+        renamed.targetGroup.name = "pl-tg-2"
+        var live = SeedStack.converged()
+        live.listeners = []
+        let plan = Planner.plan(spec: renamed, live: live)
+        #expect(plan.errors.isEmpty)
+        let actions = Dictionary(uniqueKeysWithValues: plan.actions.map { ($0.address, $0) })
+        #expect(actions[.loadBalancer]?.action == .replace)
+        #expect(actions[.loadBalancer]?.changes.contains { $0.name == "name" && $0.forcesReplacement } == true)
+        #expect(actions[.targetGroup]?.action == .replace)
+        #expect(actions[.endpointService]?.action == .replace)
+        #expect(plan.notes.contains { $0.description.contains("must be sent to the consumer again") })
+        let deleteLoadBalancer = try #require(plan.steps.first { $0.operation == .deleteLoadBalancer(loadBalancerArn: SeedStack.loadBalancerArn) })
+        let deleteTargetGroup = try #require(plan.steps.first { $0.operation == .deleteTargetGroup(targetGroupArn: SeedStack.targetGroupArn) })
+        let deleteService = try #require(plan.steps.first { $0.operation.name == "deleteEndpointService" })
+        #expect(deleteLoadBalancer.dependsOn.contains(deleteService.id))
+        #expect(deleteTargetGroup.dependsOn.contains(deleteLoadBalancer.id))
+        #expect(plan.steps.contains { $0.operation.name == "createLoadBalancer" } && plan.steps.contains { $0.operation.name == "createListener" })
+    }
+
     @Test func convergedStateIsANoOp() {
         let plan = Planner.plan(spec: spec, live: SeedStack.converged())
         #expect(plan.actions.isEmpty)

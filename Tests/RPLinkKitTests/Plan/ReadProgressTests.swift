@@ -39,8 +39,8 @@ struct ReadProgressTests {
     @Test func theFirstStepAsksOnlyByWhatTheSpecsNameWithWhatOthersWaitForFirst() {
         let progress = ReadProgress(specs: Self.twoSpecs)
         #expect(progress.firstStep() == [
-            .loadBalancers(["pl-nlb", "second-nlb"]),
-            .targetGroups(["pl-nlb-target-group", "second-tg"]),
+            .loadBalancers(names: ["pl-nlb", "second-nlb"], vpcIds: ["vpc-0f00"]),
+            .targetGroups(names: ["pl-nlb-target-group", "second-tg"], vpcIds: ["vpc-0f00"]),
             .services,
             .referencedGroups(["sg-0referenced"]),
             .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
@@ -54,8 +54,8 @@ struct ReadProgressTests {
     @Test func anOutputsReadAsksOnlyForWhatTheOutputsShow() throws {
         var progress = ReadProgress(specs: Self.twoSpecs, scope: .outputs)
         #expect(progress.firstStep() == [
-            .loadBalancers(["pl-nlb", "second-nlb"]),
-            .targetGroups(["pl-nlb-target-group", "second-tg"]),
+            .loadBalancers(names: ["pl-nlb", "second-nlb"], vpcIds: ["vpc-0f00"]),
+            .targetGroups(names: ["pl-nlb-target-group", "second-tg"], vpcIds: ["vpc-0f00"]),
             .services,
             .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
         ])
@@ -81,6 +81,25 @@ struct ReadProgressTests {
         var progress = ReadProgress(specs: [SeedStack.spec])
         let next = progress.record(.loadBalancers([Self.loadBalancer]))
         #expect(next == [.attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn)])
+    }
+
+    /// Other load balancers and target groups in the VPC are only tag-read: one with this
+    /// stack's tags is the stack's under an old name, replaced by the plan; the rest cost nothing more.
+    @Test func loadBalancersAndTargetGroupsUnderOtherNamesAreOnlyAskedForTheirTags() {
+        var progress = ReadProgress(specs: [SeedStack.spec])
+        var other = Self.loadBalancer
+        other.arn = Self.otherArn
+        other.name = "pl-nlb-old"
+        var otherGroup = Self.targetGroup
+        otherGroup.arn = SeedStack.targetGroupArn + "9"
+        otherGroup.name = "pl-old-tg"
+        var asked = progress.record(.loadBalancers([Self.loadBalancer, other]))
+        asked += progress.record(.targetGroups([otherGroup, Self.targetGroup]))
+        #expect(asked == [
+            .attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn),
+            .targetHealth(targetGroupArn: SeedStack.targetGroupArn),
+            .tags([SeedStack.loadBalancerArn, Self.otherArn, otherGroup.arn, SeedStack.targetGroupArn]),
+        ])
     }
 
     @Test func targetHealthIsAskedForAsSoonAsTheTargetGroupsAreIn() {
