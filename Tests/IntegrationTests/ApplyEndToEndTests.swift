@@ -332,6 +332,40 @@ import Testing
         #expect(gone.loadBalancers.isEmpty && gone.targetGroups.isEmpty && gone.services.isEmpty, "\(gone)")
     }
 
+    /// Switching between a referenced group and an owned one leaves nothing of the old
+    /// arrangement: not this stack's rule on the referenced group (often the database's own,
+    /// where it would keep the consumer let in), not the owned group. Checked with boto3.
+    @Test func switchingBetweenAReferencedAndAnOwnedGroupLeavesNoRuleOrGroupBehind() async throws {
+        let setup = try await setUp("e2e-sg-switch", referenceSecurityGroup: true)
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        func leftovers() async throws -> [String: Int] {
+            try await setup.boto.run("""
+                def ours(tags):
+                    return any(t["Key"] == "rplink:stack" and t["Value"] == "\(setup.stack)" for t in tags or [])
+                rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": ["\(setup.fixture.securityGroupId)"]}])["SecurityGroupRules"]
+                groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["\(setup.stack)-nlb"]}])["SecurityGroups"]
+                emit({"rules_on_referenced": sum(1 for r in rules if ours(r.get("Tags"))), "owned_groups": len(groups)})
+                """)
+        }
+        try #require(try await run(["apply", "--auto-approve", setup.spec.path], setup).exitCode == 0)
+        #expect(try await leftovers() == ["rules_on_referenced": 1, "owned_groups": 0])
+
+        try setup.fixture.specYAML(name: setup.stack).write(to: setup.spec, atomically: true, encoding: .utf8)
+        let toOwned = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        try #require(toOwned.exitCode == 0, "\(toOwned)")
+        #expect(try await leftovers() == ["rules_on_referenced": 0, "owned_groups": 1], "\(toOwned)")
+        #expect(try await run(["plan", "--detailed-exitcode", setup.spec.path], setup).exitCode == 0)
+
+        try setup.fixture.specYAML(name: setup.stack, referenceSecurityGroup: true).write(to: setup.spec, atomically: true, encoding: .utf8)
+        let toReferenced = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        try #require(toReferenced.exitCode == 0, "\(toReferenced)")
+        #expect(try await leftovers() == ["rules_on_referenced": 1, "owned_groups": 0], "\(toReferenced)")
+        #expect(try await run(["plan", "--detailed-exitcode", setup.spec.path], setup).exitCode == 0)
+
+        try #require(try await run(["destroy", "--auto-approve", setup.spec.path], setup).exitCode == 0)
+        #expect(try await leftovers() == ["rules_on_referenced": 0, "owned_groups": 0])
+    }
+
     @Test func savedPlanAppliesWithoutAskingAndConverges() async throws {
         let setup = try await setUp("e2e-saved")
         defer { try? FileManager.default.removeItem(at: setup.folder) }

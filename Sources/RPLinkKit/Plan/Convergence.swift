@@ -150,8 +150,11 @@ struct Convergence {
                 builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: [authorize])
             }
         }
-        // Only rules carrying our tag are ours to remove; hand-made rules stay.
-        for rule in liveRules where isOurs(rule.tags) {
+        // Only rules carrying our tag are ours to remove; hand-made rules stay. This stack's
+        // rules on a group it no longer uses go too: left there, they would keep the consumer's
+        // CIDRs let in (the old group is often the database's own).
+        let elsewhere = live.securityGroupRules.filter { $0.groupId != group.keptId }
+        for rule in liveRules + elsewhere where isOurs(rule.tags) {
             builder.add(
                 PlannedAction(address: Attributes.ruleAddress(rule), action: .delete,
                               reason: "tagged with this stack but no longer in the spec", before: Attributes.rule(rule), after: nil),

@@ -120,10 +120,10 @@ public struct LiveStateReader: Sendable {
         let subnetIds = spec.producer.subnets.map(\.subnetId)
         let liveSubnets = found.subnets.filter { subnetIds.contains($0.subnetId) }
         let referenced = spec.producer.securityGroupId.flatMap { id in found.referencedGroups.first { $0.groupId == id } }
-        let owned = spec.ownsSecurityGroup
-            ? found.namedGroups.first { $0.groupName == spec.ownedSecurityGroupName && $0.vpcId == vpcId }
-            : nil
-        let ruleGroupId = referenced?.groupId ?? owned?.groupId
+        // For a spec that references a group, a `<stack>-nlb` group is a leftover of an
+        // earlier spec, for the planner to delete if it carries the stack's tag.
+        let owned = found.namedGroups.first { $0.groupName == spec.ownedSecurityGroupName && $0.vpcId == vpcId }
+        let ruleGroupId = spec.ownsSecurityGroup ? owned?.groupId : referenced?.groupId
         // Under the spec's name, or else under an old name with this stack's tags: the spec
         // renamed it, and the planner replaces it rather than leave it behind.
         let loadBalancer = found.loadBalancers.first { $0.name == spec.loadBalancer.name }
@@ -131,6 +131,7 @@ public struct LiveStateReader: Sendable {
         let targetGroup = found.targetGroups.first { $0.name == spec.targetGroup.name }
             ?? found.targetGroups.first { $0.vpcId == vpcId && Self.isStacks(.targetGroup, spec, details.tags[$0.arn]) }
         let services = Self.relevantServices(spec, loadBalancers: found.loadBalancers, services: found.services)
+        let formerGroupIds = Set((loadBalancer?.securityGroups ?? []) + [owned?.groupId].compactMap { $0 }).subtracting([ruleGroupId].compactMap { $0 })
 
         return LiveState(
             stack: spec.name,
@@ -140,8 +141,12 @@ public struct LiveStateReader: Sendable {
             missingSubnetIds: subnetIds.filter { id in !liveSubnets.contains { $0.subnetId == id } },
             referencedSecurityGroup: referenced.map(Self.securityGroup),
             ownedSecurityGroup: owned.map(Self.securityGroup),
+            // The group's rules, and this stack's own on a group it used before.
             securityGroupRules: details.rules
-                .filter { $0.groupId == ruleGroupId && !$0.isEgress }
+                .filter { rule in
+                    !rule.isEgress && (rule.groupId == ruleGroupId
+                        || (formerGroupIds.contains(rule.groupId) && rule.tags.contains { $0.key == StackConventions.stackTagKey && $0.value == spec.name }))
+                }
                 .map {
                     LiveState.SecurityGroupRule(
                         id: $0.ruleId, groupId: $0.groupId, ipProtocol: $0.ipProtocol, fromPort: $0.fromPort,

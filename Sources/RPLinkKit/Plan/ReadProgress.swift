@@ -110,7 +110,9 @@ struct ReadProgress: Sendable {
         vpcIds = unique(specs.map(\.producer.vpcId))
         subnetIds = unique(specs.flatMap { $0.producer.subnets.map(\.subnetId) })
         referencedIds = unique(specs.compactMap(\.producer.securityGroupId))
-        ownedGroupNames = unique(specs.filter(\.ownsSecurityGroup).map(\.ownedSecurityGroupName))
+        // A plan looks for `<stack>-nlb` even when the spec references a group: one the stack
+        // created before the spec changed is left over, to be deleted (with its rules).
+        ownedGroupNames = unique((scope == .plan ? specs : specs.filter(\.ownsSecurityGroup)).map(\.ownedSecurityGroupName))
         loadBalancerNames = unique(specs.map(\.loadBalancer.name))
         targetGroupNames = unique(specs.map(\.targetGroup.name))
         // What no spec asks for is known without a call, and so is what only a plan needs
@@ -165,7 +167,7 @@ struct ReadProgress: Sendable {
                 let listeners = ReadCall.listeners(loadBalancerArn: balancer.arn)
                 return scope == .plan ? [.attributes(loadBalancerArn: balancer.arn), listeners] : [listeners]
             }
-            return perBalancer + tagsWhenReady() + permissionsWhenReady() + identityWhenReady()
+            return perBalancer + tagsWhenReady() + permissionsWhenReady() + identityWhenReady() + rulesWhenReady()
         case .targetGroups(let found):
             targetGroups = found
             let named = found.filter { targetGroupNames.contains($0.name) }
@@ -220,9 +222,13 @@ struct ReadProgress: Sendable {
         return arns.isEmpty ? [] : [.tags(arns)]
     }
 
+    /// Rules on the groups the specs name, and on the groups the stacks' load balancers use
+    /// now: after the spec switches from a referenced group to an owned one (or back), this
+    /// stack's rules on the old group are found there, to be revoked.
     private func rulesWhenReady() -> [ReadCall] {
-        guard scope == .plan, let referencedGroups, let namedGroups else { return [] }
-        let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId))
+        guard scope == .plan, let referencedGroups, let namedGroups, let loadBalancers else { return [] }
+        let inUse = loadBalancers.filter { loadBalancerNames.contains($0.name) }.flatMap(\.securityGroups)
+        let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId) + inUse)
         return groupIds.isEmpty ? [] : [.rules(groupIds: groupIds)]
     }
 

@@ -43,7 +43,8 @@ struct ReadProgressTests {
             .targetGroups(names: ["pl-nlb-target-group", "second-tg"], vpcIds: ["vpc-0f00"]),
             .services,
             .referencedGroups(["sg-0referenced"]),
-            .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName], vpcIds: ["vpc-0f00"]),
+            // The referencing stack's `<stack>-nlb` too: a leftover of an owning spec.
+            .namedGroups(names: [SeedStack.spec.ownedSecurityGroupName, "second-nlb"], vpcIds: ["vpc-0f00"]),
             .vpcs(["vpc-0f00"]),
             .subnets(["subnet-0cafed00d", "subnet-0c0ffee", "subnet-0cafef00d"]),
         ])
@@ -160,14 +161,23 @@ struct ReadProgressTests {
         #expect(ReadProgress.account(inARN: arn) == account)
     }
 
-    @Test(arguments: [true, false])
-    func rulesWaitForEverySecurityGroupLookup(referencedFirst: Bool) {
+    /// Rules wait for every group lookup and for the load balancers, whose groups in use are
+    /// read too: a group the spec no longer names may still hold this stack's rules.
+    @Test(arguments: [0, 1, 2])
+    func rulesWaitForEverySecurityGroupLookupAndTheLoadBalancers(last: Int) {
         var progress = ReadProgress(specs: Self.twoSpecs)
-        let referenced = ReadAnswer.referencedGroups([Self.group("sg-0referenced", name: "db")])
-        let named = ReadAnswer.namedGroups([Self.group("sg-0owned", name: SeedStack.spec.ownedSecurityGroupName)])
-        #expect(progress.record(referencedFirst ? referenced : named) == [])
-        let expected = ["sg-0referenced", "sg-0owned"]
-        #expect(progress.record(referencedFirst ? named : referenced) == [.rules(groupIds: expected)])
+        var balancer = Self.loadBalancer
+        balancer.securityGroups = ["sg-0before"]
+        var answers = [
+            ReadAnswer.referencedGroups([Self.group("sg-0referenced", name: "db")]),
+            ReadAnswer.namedGroups([Self.group("sg-0owned", name: SeedStack.spec.ownedSecurityGroupName)]),
+            ReadAnswer.loadBalancers([balancer]),
+        ]
+        let final = answers.remove(at: last)
+        for answer in answers {
+            #expect(!progress.record(answer).contains { if case .rules = $0 { true } else { false } })
+        }
+        #expect(progress.record(final).contains(.rules(groupIds: ["sg-0referenced", "sg-0owned", "sg-0before"])))
     }
 
     /// Permissions are read for the services that are a stack's (by tag, or pointing at its
