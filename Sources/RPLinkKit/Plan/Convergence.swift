@@ -60,6 +60,11 @@ struct Convergence {
         planPrincipals(service: service)
     }
 
+    /// The reason of an update: `differs from the spec: cross_zone, tags`.
+    private static func differs(_ changes: [AttributeChange]) -> String {
+        "differs from the spec: " + changes.map(\.name).joined(separator: ", ")
+    }
+
     /// A summary of forcing changes: `subnets: [...] -> [...]`.
     private func describe(_ changes: [AttributeChange]) -> String {
         changes.filter(\.forcesReplacement).map { change in
@@ -100,7 +105,7 @@ struct Convergence {
         }
         if let tagChange = Attributes.tagChange(live: group.tags, desired: resource.tags) {
             builder.add(
-                PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : "tags differ",
+                PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs([tagChange]),
                               before: before, after: resource.attributes, changes: [tagChange]),
                 steps: [.tagResource(service: .ec2, resourceId: group.id, tags: Attributes.missingTags(live: group.tags, desired: resource.tags))])
         }
@@ -135,7 +140,7 @@ struct Convergence {
                     steps.append(.tagResource(service: .ec2, resourceId: rule.id, tags: Attributes.missingTags(live: rule.tags, desired: resource.tags)))
                 }
                 if !steps.isEmpty {
-                    builder.add(PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : "description differs",
+                    builder.add(PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs(changes),
                                               before: before, after: after, changes: changes), steps: steps)
                 }
             } else if let index = liveRules.firstIndex(where: { isOurs($0.tags) && resourceTag($0.tags) == address.description }) {
@@ -216,7 +221,7 @@ struct Convergence {
             steps.append(.tagResource(service: .elbv2, resourceId: loadBalancer.arn, tags: Attributes.missingTags(live: loadBalancer.tags, desired: resource.tags)))
         }
         if !steps.isEmpty {
-            let reason = adopting ? "adopt: tag it and take it over" : allChanges.map(\.name).joined(separator: ", ") + " differ" + (allChanges.count == 1 ? "s" : "")
+            let reason = adopting ? "adopt: tag it and take it over" : Self.differs(allChanges)
             builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: allChanges), steps: steps)
         }
         return .kept(id: loadBalancer.arn)
@@ -249,7 +254,7 @@ struct Convergence {
         }
         if let tagChange = Attributes.tagChange(live: group.tags, desired: resource.tags) {
             builder.add(
-                PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : "tags differ",
+                PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs([tagChange]),
                               before: before, after: after, changes: [tagChange]),
                 steps: [.tagResource(service: .elbv2, resourceId: group.arn, tags: Attributes.missingTags(live: group.tags, desired: resource.tags))])
         }
@@ -296,7 +301,7 @@ struct Convergence {
             }
             for stray in strays {
                 builder.add(PlannedAction(address: .target(ip: stray.id), action: .delete,
-                                          reason: "stray target: the writer \(ip):\(port) is the only target",
+                                          reason: "not the writer \(ip):\(port), which is the only target (deregistered once the writer is registered)",
                                           before: Attributes.target(stray, targetGroupArn: arn), after: nil),
                             steps: [.deregisterTarget(targetGroupArn: arn, ip: stray.id, port: stray.port)])
             }
@@ -342,7 +347,7 @@ struct Convergence {
             steps.append(.modifyListener(listenerArn: listener.arn, protocolName: StackConventions.listenerProtocol, port: port, targetGroup: targetGroupReference))
         }
         if !steps.isEmpty {
-            let reason = adopting ? "adopt: take it over with its load balancer" : changes.map(\.name).joined(separator: ", ") + " differ" + (changes.count == 1 ? "s" : "")
+            let reason = adopting ? "adopt: take it over with its load balancer" : Self.differs(changes)
             builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: changes), steps: steps)
         }
         for stray in live.listeners where stray.arn != listener.arn && listenersAreOurs {
@@ -408,7 +413,7 @@ struct Convergence {
             steps.append(.tagResource(service: .ec2, resourceId: service.id, tags: Attributes.missingTags(live: service.tags, desired: resource.tags)))
         }
         if !steps.isEmpty {
-            let reason = adopting ? "adopt: tag it and take it over" : changes.map(\.name).joined(separator: ", ") + " differ" + (changes.count == 1 ? "s" : "")
+            let reason = adopting ? "adopt: tag it and take it over" : Self.differs(changes)
             builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: changes), steps: steps)
         }
         return .kept(id: service.id)

@@ -56,7 +56,7 @@ import Testing
         #expect(text.contains("  -/+ load_balancer.nlb"))
         #expect(text.contains("# forces replacement"))
         #expect(text.contains("~ cross_zone: false -> true"))
-        #expect(text.contains("  ~ security_group_rule.consumer[\"10.0.1.0/24\"]  # description differs"))
+        #expect(text.contains("  ~ security_group_rule.consumer[\"10.0.1.0/24\"]  # differs from the spec: description"))
         #expect(text.contains("Note: stack planetscale-import: endpoint_service.main: the endpoint service is replaced"))
         #expect(text.contains("Warning: "))
         #expect(text.hasSuffix("Plan: 1 to add, 1 to change, 4 to replace, 1 to destroy.\n"))
