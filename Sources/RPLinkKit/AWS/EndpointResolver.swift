@@ -50,6 +50,11 @@ public struct EndpointResolver: Sendable, Equatable {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw RPLinkError(.configuration, "\(source): \"\(text)\" is not a URL with a scheme and host")
         }
+        // swift-corelibs-foundation's URLSession fails such URLs at once (URLError -1000,
+        // "bad URL"), so say so rather than fail every call.
+        if host.contains(":") {
+            throw RPLinkError(.configuration, "\(source): \"\(text)\" has an IPv6 address, which URLSession on Linux cannot reach; use a host name (such as localhost) or an IPv4 address")
+        }
         switch scheme {
         case "https":
             return url

@@ -148,6 +148,12 @@ public enum CommandLineParser {
                     "The value '\(text)' is invalid for '--endpoint-url <url>': expected an http:// or https:// URL.",
                     command: command)
             }
+            // A bad value on the command line is a usage error (64), like any other.
+            if scheme == "http" && !EndpointResolver.isLoopback(host) {
+                throw UsageError(
+                    "The value '\(text)' is invalid for '--endpoint-url <url>': plain http is only for a loopback host (an emulator); use https.",
+                    command: command)
+            }
         }
         return options
     }

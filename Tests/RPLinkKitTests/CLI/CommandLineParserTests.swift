@@ -125,6 +125,17 @@ import Testing
         #expect(usageError(["plan", "--endpoint-url", "https://ec2.example.com"]) == nil)
     }
 
+    @Test(arguments: ["http://example.com", "http://localhost.evil.com:5000", "http://10.0.0.1:4566"])
+    func plainHTTPToANonLoopbackHostIsAUsageError(url: String) {
+        #expect(usageError(["plan", "--endpoint-url", url])?.message
+            == "The value '\(url)' is invalid for '--endpoint-url <url>': plain http is only for a loopback host (an emulator); use https.")
+    }
+
+    @Test(arguments: ["http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"])
+    func plainHTTPToLoopbackIsAccepted(url: String) {
+        #expect(usageError(["plan", "--endpoint-url", url]) == nil)
+    }
+
     @Test func flagsTakeNoValue() {
         #expect(usageError(["plan", "--json=yes"])?.message == "The flag '--json' takes no value.")
     }
