@@ -94,7 +94,7 @@ import RPLinkKit
         // The life really happened, as boto3 sees it: created by the saved plan, gone after the destroy plan.
         let census = try await StackCensus.read(stacks: [stack], with: boto)
         #expect(census.stacks[stack]?.isEmpty == true, "\(census.stacks)")
-        #expect(outputs["apply \(applyPlan) stdout"]?.contains("Apply complete! 9 steps done.") == true, "\(outputs)")
+        #expect(outputs["apply \(applyPlan) stdout"]?.contains("Apply complete! Resources: 8 added, 0 changed, 0 replaced, 0 destroyed.") == true, "\(outputs)")
         #expect(outputs["apply \(destroyPlan) stdout"]?.contains("Destroy complete!") == true, "\(outputs)")
     }
 

@@ -148,10 +148,11 @@ extension CommandRunner {
             }
             await released
             // A failure's report, with the AWS error of each failed step, goes where errors go.
+            let summary = progress.summary(report, verb: verb, resources: work.map(\.plan.summary).reduce(StackPlan.Summary(), +))
             if report.succeeded {
-                console.writeOutput("\n" + progress.summary(report, verb: verb))
+                console.writeOutput("\n" + summary)
             } else {
-                console.writeError("\n" + progress.summary(report, verb: verb))
+                console.writeError("\n" + summary)
             }
             failed = failed || !report.succeeded
         }

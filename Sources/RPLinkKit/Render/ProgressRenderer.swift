@@ -56,10 +56,12 @@ public struct ProgressRenderer: Sendable {
         }
     }
 
-    /// `Apply complete! 9 steps done.` or the counts of done, failed and skipped with each failure.
-    public func summary(_ report: ExecutionReport, verb: String) -> String {
+    /// `Apply complete! Resources: 8 added, 0 changed, 0 replaced, 0 destroyed.`, counted as
+    /// the plan's `Plan:` line counts them (`resources`, the plans run), or the counts of done,
+    /// failed and skipped steps with each failure.
+    public func summary(_ report: ExecutionReport, verb: String, resources: StackPlan.Summary) -> String {
         if report.succeeded {
-            return "\(verb) complete! \(report.done.count) step\(report.done.count == 1 ? "" : "s") done.\n"
+            return "\(verb) complete! Resources: \(resources.create) added, \(resources.update) changed, \(resources.replace) replaced, \(resources.delete) destroyed.\n"
         }
         var text = "\(verb) \(report.interrupted ? "interrupted" : "failed"): \(report.done.count) done, \(report.failed.count) failed, \(report.skipped.count) skipped.\n"
         for failure in report.failed {

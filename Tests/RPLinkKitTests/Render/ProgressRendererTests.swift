@@ -53,12 +53,15 @@ import Testing
 
     // MARK: - Summary
 
-    @Test func successSummaryCountsTheSteps() {
+    /// Resources as the `Plan:` line counts them, not steps (cross-zone is a step of its own).
+    @Test func successSummaryCountsTheResourcesAsThePlanDid() {
         var report = ExecutionReport()
-        report.done = [("s", Self.createNLB), ("s", Self.createService)]
-        #expect(ProgressRenderer(showStack: false).summary(report, verb: "Apply") == "Apply complete! 2 steps done.\n")
+        report.done = [("s", Self.createNLB), ("s", Self.setCrossZone), ("s", Self.createService)]
+        #expect(ProgressRenderer(showStack: false).summary(report, verb: "Apply", resources: .init(create: 2, update: 1))
+            == "Apply complete! Resources: 2 added, 1 changed, 0 replaced, 0 destroyed.\n")
         report.done = [("s", Self.deleteNLB)]
-        #expect(ProgressRenderer(showStack: false).summary(report, verb: "Destroy") == "Destroy complete! 1 step done.\n")
+        #expect(ProgressRenderer(showStack: false).summary(report, verb: "Destroy", resources: .init(delete: 1))
+            == "Destroy complete! Resources: 0 added, 0 changed, 0 replaced, 1 destroyed.\n")
     }
 
     @Test func failureSummaryCountsAndListsEachFailureWithItsErrorAndEachSkip() {
@@ -67,7 +70,7 @@ import Testing
         let error = AWSError(service: .elbv2, action: "CreateLoadBalancer", code: "TooManyLoadBalancers", message: "quota reached", requestId: "req-9", httpStatus: 400)
         report.failed = [.init(stack: "planetscale-import", step: Self.createNLB, error: error)]
         report.skipped = [("planetscale-import", Self.createService, "a step it depends on did not complete")]
-        let summary = ProgressRenderer(showStack: false).summary(report, verb: "Apply")
+        let summary = ProgressRenderer(showStack: false).summary(report, verb: "Apply", resources: .init(create: 3))
         let lines = summary.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines[0] == "Apply failed: 1 done, 1 failed, 1 skipped.")
         #expect(lines[1].hasPrefix("  failed: stack planetscale-import: load_balancer.nlb (createLoadBalancer): "))
@@ -82,7 +85,7 @@ import Testing
         report.interrupted = true
         report.done = [("s", Self.createNLB)]
         report.skipped = [("s", Self.createService, "interrupted before it started")]
-        let summary = ProgressRenderer(showStack: false).summary(report, verb: "Destroy")
+        let summary = ProgressRenderer(showStack: false).summary(report, verb: "Destroy", resources: .init(delete: 2))
         #expect(summary.hasPrefix("Destroy interrupted: 1 done, 0 failed, 1 skipped.\n"))
         #expect(!summary.contains("  failed:"))
     }
