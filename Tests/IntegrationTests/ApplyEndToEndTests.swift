@@ -368,6 +368,55 @@ import Testing
         #expect(try await leftovers() == ["rules_on_referenced": 0, "owned_groups": 0])
     }
 
+    /// A tag key dropped from the spec is removed from the objects (not just never added
+    /// again); a tag someone else put on them stays. Checked with boto3.
+    @Test func aTagDroppedFromTheSpecIsRemovedAndOthersTagsStay() async throws {
+        let setup = try await setUp("e2e-untag")
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        let tagged = setup.fixture.specYAML(name: setup.stack) + "tags:\n  team: data\n  env: prod\n"
+        try tagged.write(to: setup.spec, atomically: true, encoding: .utf8)
+        try #require(try await run(["apply", "--auto-approve", setup.spec.path], setup).exitCode == 0)
+        func keys() async throws -> [String: [String]] {
+            try await setup.boto.run("""
+                stack = "\(setup.stack)"
+                def ours(tags):
+                    return any(t["Key"] == "rplink:stack" and t["Value"] == stack for t in tags or [])
+                found = {}
+                arns = [lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+                arns += [tg["TargetGroupArn"] for tg in elbv2.describe_target_groups()["TargetGroups"]]
+                for d in elbv2.describe_tags(ResourceArns=arns)["TagDescriptions"]:
+                    if ours(d["Tags"]):
+                        kind = "load_balancer" if ":loadbalancer/" in d["ResourceArn"] else "target_group"
+                        found[kind] = sorted(t["Key"] for t in d["Tags"])
+                for g in ec2.describe_security_groups(Filters=[{"Name": "tag:rplink:stack", "Values": [stack]}])["SecurityGroups"]:
+                    found["security_group"] = sorted(t["Key"] for t in g.get("Tags", []))
+                    for r in ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [g["GroupId"]]}])["SecurityGroupRules"]:
+                        if ours(r.get("Tags")):
+                            found["rule"] = sorted(t["Key"] for t in r["Tags"])
+                for c in ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]:
+                    if ours(c.get("Tags")):
+                        found["service"] = sorted(t["Key"] for t in c["Tags"])
+                emit(found)
+                """)
+        }
+        let all = ["env", "rplink:resource", "rplink:stack", "rplink:tags", "team"]
+        #expect(try await keys() == ["load_balancer": all, "target_group": all, "security_group": all, "rule": all, "service": all])
+        let nlb = try #require(try await snapshot(setup).loadBalancers.first).arn
+        let added: Bool = try await setup.boto.run("""
+            elbv2.add_tags(ResourceArns=["\(nlb)"], Tags=[{"Key": "owner", "Value": "dba"}])
+            emit(True)
+            """)
+        try #require(added)
+
+        let fewer = setup.fixture.specYAML(name: setup.stack) + "tags:\n  team: data\n"
+        try fewer.write(to: setup.spec, atomically: true, encoding: .utf8)
+        let apply = try await run(["apply", "--auto-approve", setup.spec.path], setup)
+        try #require(apply.exitCode == 0, "\(apply)")
+        let kept = ["rplink:resource", "rplink:stack", "rplink:tags", "team"]
+        #expect(try await keys() == ["load_balancer": (kept + ["owner"]).sorted(), "target_group": kept, "security_group": kept, "rule": kept, "service": kept])
+        #expect(try await run(["plan", "--detailed-exitcode", setup.spec.path], setup).exitCode == 0)
+    }
+
     @Test func savedPlanAppliesWithoutAskingAndConverges() async throws {
         let setup = try await setUp("e2e-saved")
         defer { try? FileManager.default.removeItem(at: setup.folder) }

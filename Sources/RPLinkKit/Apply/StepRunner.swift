@@ -227,6 +227,13 @@ public struct StepRunner: Sendable {
             case .elbv2: try await elbv2.addTags(arns: [resourceId], tags: tags)
             }
             return nil
+
+        case let .untagResource(service, resourceId, keys):
+            switch service {
+            case .ec2: try await ec2.deleteTags(resourceIds: [resourceId], keys: keys)
+            case .elbv2: try await elbv2.removeTags(arns: [resourceId], keys: keys)
+            }
+            return nil
         }
     }
 

@@ -117,6 +117,16 @@ public struct EC2: Sendable {
         _ = try await api.call(.ec2, "CreateTags", parameters)
     }
 
+    /// Removes these keys (whatever their values) from the resources.
+    public func deleteTags(resourceIds: [String], keys: [String]) async throws {
+        var parameters = QueryParameters()
+        parameters.setList("ResourceId", resourceIds)
+        for (index, key) in keys.enumerated() {
+            parameters.set("Tag.\(index + 1).Key", key)
+        }
+        _ = try await api.call(.ec2, "DeleteTags", parameters)
+    }
+
     // MARK: - VPC endpoint services
 
     /// Service configurations by id, or by filters such as `tag:rplink:stack`.

@@ -250,6 +250,16 @@ public struct ELBv2: Sendable {
         }
     }
 
+    public func removeTags(arns: [String], keys: [String]) async throws {
+        _ = try await inBatches(arns) { batch -> [Void] in
+            var parameters = QueryParameters()
+            parameters.setMemberList("ResourceArns", batch)
+            parameters.setMemberList("TagKeys", keys)
+            _ = try await api.call(.elbv2, "RemoveTags", parameters)
+            return []
+        }
+    }
+
     // MARK: - Encoding and decoding
 
     /// The `<ActionResult>` element inside `<ActionResponse>` (the response itself when absent).

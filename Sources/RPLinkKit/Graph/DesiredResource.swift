@@ -20,15 +20,25 @@ public struct DesiredResource: Sendable, Equatable {
 public enum StackConventions {
     public static let stackTagKey = "rplink:stack"
     public static let resourceTagKey = "rplink:resource"
+    /// The spec's own tag keys, comma-separated (tag keys cannot hold a comma): a key that
+    /// leaves the spec is removed from AWS, and only such a key, never a tag someone else set.
+    public static let tagKeysKey = "rplink:tags"
     public static let listenerProtocol = "TCP"
     public static let ruleProtocol = "tcp"
     public static let scheme = "internal"
     public static let loadBalancerType = "network"
     public static let targetType = "ip"
 
-    /// `rplink:stack`, `rplink:resource`, then the spec's own tags.
+    /// `rplink:stack`, `rplink:resource`, then the spec's own tags and (when it has any)
+    /// `rplink:tags` listing their keys.
     public static func tags(for address: ResourceAddress, in spec: Spec) -> [Spec.Tag] {
-        [Spec.Tag(key: stackTagKey, value: spec.name), Spec.Tag(key: resourceTagKey, value: address.description)] + spec.tags
+        var tags = [Spec.Tag(key: stackTagKey, value: spec.name), Spec.Tag(key: resourceTagKey, value: address.description)] + spec.tags
+        if !spec.tags.isEmpty { tags.append(Spec.Tag(key: tagKeysKey, value: tagKeysValue(spec.tags.map(\.key)))) }
+        return tags
+    }
+
+    static func tagKeysValue(_ keys: [String]) -> String {
+        keys.sorted().joined(separator: ",")
     }
 
     public static func securityGroupDescription(_ spec: Spec) -> String {

@@ -92,12 +92,31 @@ enum Attributes {
         desired.filter { wanted in !live.contains(wanted) }
     }
 
+    /// The keys to remove: those rplink set (listed in the live `rplink:tags`) that the spec
+    /// no longer has, and `rplink:tags` itself once the spec has no tags. Tags someone else
+    /// put on the object are not listed there, so they stay.
+    static func staleTagKeys(live: [Spec.Tag], desired: [Spec.Tag]) -> [String] {
+        guard let listed = live.first(where: { $0.key == StackConventions.tagKeysKey }) else { return [] }
+        let wanted = Set(desired.map(\.key))
+        let keys = listed.value.split(separator: ",").map(String.init) + [StackConventions.tagKeysKey]
+        return keys.filter { key in !wanted.contains(key) && live.contains { $0.key == key } }
+    }
+
     /// The tag change an adoption or a spec tag edit makes, shown as one attribute change.
     static func tagChange(live: [Spec.Tag], desired: [Spec.Tag]) -> AttributeChange? {
         let missing = missingTags(live: live, desired: desired)
-        guard !missing.isEmpty else { return nil }
-        var merged = live.filter { tag in !missing.contains { $0.key == tag.key } }
+        let stale = staleTagKeys(live: live, desired: desired)
+        guard !missing.isEmpty || !stale.isEmpty else { return nil }
+        var merged = live.filter { tag in !missing.contains { $0.key == tag.key } && !stale.contains(tag.key) }
         merged += missing
         return AttributeChange("tags", .tags(live), .tags(merged))
+    }
+
+    /// The steps that bring an object's tags to the desired ones: add or overwrite, then
+    /// remove what the spec dropped.
+    static func tagSteps(_ service: TaggingService, id: String, live: [Spec.Tag], desired: [Spec.Tag]) -> [StepOperation] {
+        let missing = missingTags(live: live, desired: desired), stale = staleTagKeys(live: live, desired: desired)
+        return (missing.isEmpty ? [] : [.tagResource(service: service, resourceId: id, tags: missing)])
+            + (stale.isEmpty ? [] : [.untagResource(service: service, resourceId: id, keys: stale)])
     }
 }

@@ -107,7 +107,7 @@ struct Convergence {
             builder.add(
                 PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs([tagChange]),
                               before: before, after: resource.attributes, changes: [tagChange]),
-                steps: [.tagResource(service: .ec2, resourceId: group.id, tags: Attributes.missingTags(live: group.tags, desired: resource.tags))])
+                steps: Attributes.tagSteps(.ec2, id: group.id, live: group.tags, desired: resource.tags))
         }
         return .kept(id: group.id)
     }
@@ -137,7 +137,7 @@ struct Convergence {
                 }
                 if let tagChange = Attributes.tagChange(live: rule.tags, desired: resource.tags) {
                     changes.append(tagChange)
-                    steps.append(.tagResource(service: .ec2, resourceId: rule.id, tags: Attributes.missingTags(live: rule.tags, desired: resource.tags)))
+                    steps += Attributes.tagSteps(.ec2, id: rule.id, live: rule.tags, desired: resource.tags)
                 }
                 if !steps.isEmpty {
                     builder.add(PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs(changes),
@@ -218,7 +218,7 @@ struct Convergence {
         }
         if let tagChange = Attributes.tagChange(live: loadBalancer.tags, desired: resource.tags) {
             allChanges.append(tagChange)
-            steps.append(.tagResource(service: .elbv2, resourceId: loadBalancer.arn, tags: Attributes.missingTags(live: loadBalancer.tags, desired: resource.tags)))
+            steps += Attributes.tagSteps(.elbv2, id: loadBalancer.arn, live: loadBalancer.tags, desired: resource.tags)
         }
         if !steps.isEmpty {
             let reason = adopting ? "adopt: tag it and take it over" : Self.differs(allChanges)
@@ -256,7 +256,7 @@ struct Convergence {
             builder.add(
                 PlannedAction(address: address, action: .update, reason: adopting ? "adopt: tag it and take it over" : Self.differs([tagChange]),
                               before: before, after: after, changes: [tagChange]),
-                steps: [.tagResource(service: .elbv2, resourceId: group.arn, tags: Attributes.missingTags(live: group.tags, desired: resource.tags))])
+                steps: Attributes.tagSteps(.elbv2, id: group.arn, live: group.tags, desired: resource.tags))
         }
         return .kept(id: group.arn)
     }
@@ -410,7 +410,7 @@ struct Convergence {
         }
         if let tagChange = Attributes.tagChange(live: service.tags, desired: resource.tags) {
             changes.append(tagChange)
-            steps.append(.tagResource(service: .ec2, resourceId: service.id, tags: Attributes.missingTags(live: service.tags, desired: resource.tags)))
+            steps += Attributes.tagSteps(.ec2, id: service.id, live: service.tags, desired: resource.tags)
         }
         if !steps.isEmpty {
             let reason = adopting ? "adopt: tag it and take it over" : Self.differs(changes)

@@ -70,6 +70,8 @@ public enum StepOperation: Sendable, Equatable, Codable {
     case removePrincipals(serviceId: String, principals: [String])
     /// Adds or overwrites tags, never removes any.
     case tagResource(service: TaggingService, resourceId: String, tags: [Spec.Tag])
+    /// Removes tag keys the spec no longer has (only those listed in `rplink:tags`).
+    case untagResource(service: TaggingService, resourceId: String, keys: [String])
 
     /// The operation's name, used in step ids and progress lines.
     public var name: String {
@@ -97,6 +99,7 @@ public enum StepOperation: Sendable, Equatable, Codable {
         case .addPrincipals: "addPrincipals"
         case .removePrincipals: "removePrincipals"
         case .tagResource: "tagResource"
+        case .untagResource: "untagResource"
         }
     }
 

@@ -2,6 +2,7 @@
 /// at the first, each at the node it concerns.
 struct SpecDecoder {
     static let maximumUserTags = 40
+    static let maximumTagValueLength = 256
     static let reservedTagPrefixes = ["rplink:", "aws:"]
 
     let file: String
@@ -515,8 +516,8 @@ struct SpecDecoder {
                 value = string(pair.value, path: path)
             }
             guard let value else { valid = false; continue }
-            if value.count > 256 {
-                report(pair.value.mark, "the value of tag \(Self.quoted(key)) is \(value.count) characters long; at most 256")
+            if value.count > Self.maximumTagValueLength {
+                report(pair.value.mark, "the value of tag \(Self.quoted(key)) is \(value.count) characters long; at most \(Self.maximumTagValueLength)")
                 valid = false
                 continue
             }
@@ -526,6 +527,11 @@ struct SpecDecoder {
                 continue
             }
             tags.append(Spec.Tag(key: key, value: value))
+        }
+        let listed = StackConventions.tagKeysValue(tags.map(\.key))
+        if listed.count > Self.maximumTagValueLength {
+            report(node.mark, "the tag keys come to \(listed.count) characters joined with commas; at most \(Self.maximumTagValueLength), since rplink lists them in its tag \(StackConventions.tagKeysKey) to remove a key later dropped from the spec: use fewer or shorter keys")
+            valid = false
         }
         return valid ? tags.sorted { $0.key < $1.key } : nil
     }

@@ -75,7 +75,7 @@ final class FakeAWS: Sendable {
             body = "<DescribeTargetGroupsResponse><DescribeTargetGroupsResult><TargetGroups/></DescribeTargetGroupsResult></DescribeTargetGroupsResponse>"
         case "CreateTargetGroup":
             body = "<CreateTargetGroupResponse><CreateTargetGroupResult><TargetGroups><member><TargetGroupArn>\(Self.targetGroupArn)</TargetGroupArn><TargetGroupName>pl-nlb-target-group</TargetGroupName><Protocol>TCP</Protocol><Port>3306</Port><VpcId>vpc-0f00</VpcId><TargetType>ip</TargetType></member></TargetGroups></CreateTargetGroupResult></CreateTargetGroupResponse>"
-        case "RegisterTargets", "DeregisterTargets", "DeleteListener", "DeleteTargetGroup", "DeleteLoadBalancer", "AddTags":
+        case "RegisterTargets", "DeregisterTargets", "DeleteListener", "DeleteTargetGroup", "DeleteLoadBalancer", "AddTags", "RemoveTags":
             body = "<\(call.action)Response><\(call.action)Result/></\(call.action)Response>"
         case "DescribeListeners":
             body = "<DescribeListenersResponse><DescribeListenersResult><Listeners/></DescribeListenersResult></DescribeListenersResponse>"
@@ -89,7 +89,7 @@ final class FakeAWS: Sendable {
             body = "<DescribeVpcEndpointServiceConfigurationsResponse><serviceConfigurationSet>\(items)</serviceConfigurationSet></DescribeVpcEndpointServiceConfigurationsResponse>"
         case "CreateVpcEndpointServiceConfiguration":
             body = "<CreateVpcEndpointServiceConfigurationResponse><serviceConfiguration>\(Self.serviceFields(id: Self.serviceId, state: "Pending"))</serviceConfiguration></CreateVpcEndpointServiceConfigurationResponse>"
-        case "ModifyVpcEndpointServicePermissions", "DeleteSecurityGroup", "RevokeSecurityGroupIngress", "CreateTags", "ModifyVpcEndpointServiceConfiguration":
+        case "ModifyVpcEndpointServicePermissions", "DeleteSecurityGroup", "RevokeSecurityGroupIngress", "CreateTags", "DeleteTags", "ModifyVpcEndpointServiceConfiguration":
             body = "<\(call.action)Response><return>true</return></\(call.action)Response>"
         case "DeleteVpcEndpointServiceConfigurations":
             body = "<DeleteVpcEndpointServiceConfigurationsResponse><unsuccessful/></DeleteVpcEndpointServiceConfigurationsResponse>"

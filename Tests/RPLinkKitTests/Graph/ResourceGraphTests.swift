@@ -79,15 +79,20 @@ import Testing
 
     @Test func createdResourcesCarryStackResourceAndSpecTags() throws {
         var spec = SeedStack.spec
-        spec.tags = [.init(key: "team", value: "data")]
+        spec.tags = [.init(key: "team", value: "data"), .init(key: "env", value: "prod")]
         let graph = try ResourceGraph.expand(spec)
         for address in [ResourceAddress.securityGroup, .loadBalancer, .targetGroup, .listener, .endpointService, .securityGroupRule(cidr: "10.0.1.0/24")] {
             #expect(graph[address]?.tags == [
                 .init(key: "rplink:stack", value: "planetscale-import"),
                 .init(key: "rplink:resource", value: address.description),
                 .init(key: "team", value: "data"),
+                .init(key: "env", value: "prod"),
+                // The spec's keys, so that one dropped from the spec is removed, and no other.
+                .init(key: "rplink:tags", value: "env,team"),
             ])
         }
+        spec.tags = []
+        #expect(try ResourceGraph.expand(spec)[.loadBalancer]?.tags.map(\.key) == ["rplink:stack", "rplink:resource"])
     }
 
     @Test func cycleIsReportedWithItsMembers() {

@@ -83,6 +83,31 @@ import Testing
         #expect(plan.steps.contains { $0.operation.name == "createLoadBalancer" } && plan.steps.contains { $0.operation.name == "createListener" })
     }
 
+    /// A tag key dropped from the spec is removed from every object that carries it; a key
+    /// someone else added (not listed in `rplink:tags`) is left alone.
+    @Test(arguments: [["team": "data"], [:]])
+    func aTagKeyDroppedFromTheSpecIsRemovedAndOnlyThatKey(remaining: [String: String]) throws {
+        var before = spec
+        before.tags = [.init(key: "env", value: "prod"), .init(key: "team", value: "data")]
+        var live = SeedStack.converged(before)
+        live.loadBalancer?.tags.append(.init(key: "owner", value: "someone"))
+        var after = spec
+        after.tags = remaining.map { Spec.Tag(key: $0.key, value: $0.value) }
+        let plan = Planner.plan(spec: after, live: live)
+        #expect(plan.errors.isEmpty)
+        let dropped = remaining.isEmpty ? ["env", "team", "rplink:tags"] : ["env"]
+        let untagged = plan.steps.compactMap { step -> [String]? in
+            if case .untagResource(_, _, let keys) = step.operation { keys } else { nil }
+        }
+        // The security group, its rule, the NLB, the target group and the service (listeners' tags are not read).
+        #expect(untagged.count == 5)
+        #expect(untagged.allSatisfy { $0 == dropped }, "\(untagged)")
+        let change = try #require(plan.action(for: .loadBalancer)?.changes.first { $0.name == "tags" })
+        guard case .object(let shown)? = change.after else { Issue.record("no tags after"); return }
+        #expect(shown.contains { $0.name == "owner" })
+        #expect(!shown.contains { dropped.contains($0.name) })
+    }
+
     @Test func convergedStateIsANoOp() {
         let plan = Planner.plan(spec: spec, live: SeedStack.converged())
         #expect(plan.actions.isEmpty)
