@@ -157,16 +157,16 @@ public struct StepRunner: Sendable {
             return try await createOnce {
                 guard let existing = try await elbv2.describeListeners(loadBalancerArn: loadBalancerArn).first(where: { $0.port == port }) else { return nil }
                 if existing.targetGroupArns != [targetGroupArn] || existing.protocol != protocolName {
-                    _ = try await elbv2.modifyListener(arn: existing.arn, port: port, targetGroupArn: targetGroupArn)
+                    _ = try await elbv2.modifyListener(arn: existing.arn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn)
                 }
                 return existing.arn
             } create: {
                 try await elbv2.createListener(loadBalancerArn: loadBalancerArn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn, tags: tags).arn
             }
 
-        case let .modifyListener(arn, _, port, targetGroupReference):
+        case let .modifyListener(arn, protocolName, port, targetGroupReference):
             let targetGroupArn = try await resolve(targetGroupReference)
-            _ = try await elbv2.modifyListener(arn: arn, port: port, targetGroupArn: targetGroupArn)
+            _ = try await elbv2.modifyListener(arn: arn, protocol: protocolName, port: port, targetGroupArn: targetGroupArn)
             return nil
 
         case let .deleteListener(arn):

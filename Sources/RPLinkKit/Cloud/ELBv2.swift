@@ -206,9 +206,10 @@ public struct ELBv2: Sendable {
 
     /// Changes the port, the forwarding target group, or both; nil leaves a setting as it is.
     @discardableResult
-    public func modifyListener(arn: String, port: Int? = nil, targetGroupArn: String? = nil) async throws -> Listener {
+    public func modifyListener(arn: String, protocol: String? = nil, port: Int? = nil, targetGroupArn: String? = nil) async throws -> Listener {
         var parameters = QueryParameters()
         parameters.set("ListenerArn", arn)
+        if let `protocol` { parameters.set("Protocol", `protocol`) }
         if let port { parameters.set("Port", port) }
         if let targetGroupArn { Self.setForward(to: targetGroupArn, in: &parameters) }
         return try await single("ModifyListener", parameters, list: "Listeners", Listener.init(xml:))

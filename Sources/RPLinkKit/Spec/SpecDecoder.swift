@@ -195,6 +195,10 @@ struct SpecDecoder {
             report(node.mark, "invalid stack name \(Self.quoted(text)): use 1 to 32 lowercase letters, digits and hyphens")
             return nil
         }
+        if text.hasPrefix("sg-") {
+            report(node.mark, "stack name \(Self.quoted(text)) starts with 'sg-': rplink names its security groups after the stack ('\(text)-nlb'), and EC2 refuses group names that start with sg-")
+            return nil
+        }
         stackName = (text, node.mark)
         return text
     }
@@ -374,7 +378,7 @@ struct SpecDecoder {
                     return false
                 }
                 guard SpecFormat.isPrincipalARN(text) else {
-                    decoder.report(item.mark, "invalid principal ARN \(Self.quoted(text)): expected arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME (names of at most 64 characters)")
+                    decoder.report(item.mark, "invalid principal ARN \(Self.quoted(text)): expected arn:aws:iam::ACCOUNT:root, arn:aws:iam::ACCOUNT:user/NAME or arn:aws:iam::ACCOUNT:role/NAME (a name of at most 64 characters and no path: endpoint services refuse principal ARNs with one)")
                     return false
                 }
                 if let region, let partition = SpecFormat.partition(ofARN: text), partition != SpecFormat.partition(ofRegion: region) {

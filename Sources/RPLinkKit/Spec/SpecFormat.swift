@@ -116,8 +116,8 @@ enum SpecFormat {
         s.count == 12 && s.allSatisfy(isDigit)
     }
 
-    /// `arn:aws[-a-z]*:iam::<12 digits>:root`, `…:user/PATH/NAME` or `…:role/PATH/NAME`, with
-    /// IAM's limits: a name of at most 64 characters, a path of non-empty segments.
+    /// `arn:aws[-a-z]*:iam::<12 digits>:root`, `…:user/NAME` or `…:role/NAME`, NAME at most
+    /// 64 characters. No path: endpoint service permissions refuse principal ARNs with one.
     static func isPrincipalARN(_ s: String) -> Bool {
         let fields = s.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
         guard fields.count == 6, fields[0] == "arn", fields[1].hasPrefix("aws"),
@@ -130,9 +130,7 @@ enum SpecFormat {
             let allowed: (Character) -> Bool = { c in
                 c.isASCII && (c.isLetter || c.isNumber || "+=,.@_-".contains(c))
             }
-            let segments = name.split(separator: "/", omittingEmptySubsequences: false)
-            guard let last = segments.last, (1...64).contains(last.count), name.count <= 512 + 64 else { return false }
-            return segments.allSatisfy { !$0.isEmpty && $0.allSatisfy(allowed) }
+            return (1...64).contains(name.count) && name.allSatisfy(allowed)
         }
         return false
     }

@@ -150,6 +150,20 @@ import Testing
         let modify = try #require(await api.mutatingCalls.only)
         #expect(modify.action == "ModifyListener")
         #expect(modify.parameters["DefaultActions.member.1.TargetGroupArn"] == FakeAWS.targetGroupArn)
+        #expect(modify.parameters["Protocol"] == "TCP")
+    }
+
+    /// A listener on the port with another protocol (a TLS one, taken over with --adopt) is
+    /// switched to TCP: without Protocol in ModifyListener, every plan would show the same diff.
+    @Test func modifyingAListenerSendsItsProtocol() async throws {
+        let api = RecordingQueryAPI([
+            "ModifyListener": [try Self.xml("<ModifyListenerResponse><ModifyListenerResult><Listeners><member><ListenerArn>\(FakeAWS.listenerArn)</ListenerArn></member></Listeners></ModifyListenerResult></ModifyListenerResponse>")],
+        ])
+        let operation = StepOperation.modifyListener(listenerArn: FakeAWS.listenerArn, protocolName: "TCP", port: 3306, targetGroup: .id(FakeAWS.targetGroupArn))
+        _ = try await Self.run(operation, api)
+        let modify = try #require(await api.mutatingCalls.only)
+        #expect(modify.parameters["Protocol"] == "TCP")
+        #expect(modify.parameters["Port"] == "3306")
     }
 
     // MARK: - Load balancer: wait for active; cross-zone as a step of its own

@@ -44,7 +44,10 @@ import Testing
 
     @Test func principalARNs() {
         #expect(SpecFormat.isPrincipalARN("arn:aws:iam::123456789012:root"))
-        #expect(SpecFormat.isPrincipalARN("arn:aws-cn:iam::123456789012:role/path/to/Role+x=y,z@a.b-c_d"))
+        #expect(SpecFormat.isPrincipalARN("arn:aws-cn:iam::123456789012:role/Role+x=y,z@a.b-c_d"))
+        // Endpoint service permissions refuse principal ARNs with a path.
+        #expect(!SpecFormat.isPrincipalARN("arn:aws:iam::123456789012:role/path/to/Role"))
+        #expect(!SpecFormat.isPrincipalARN("arn:aws:iam::123456789012:role/" + String(repeating: "r", count: 65)))
         #expect(SpecFormat.isPrincipalARN("arn:aws:iam::123456789012:user/alice"))
         #expect(!SpecFormat.isPrincipalARN("*"))
         #expect(!SpecFormat.isPrincipalARN("arn:aws:iam::123456789012:group/admins"))

@@ -90,10 +90,10 @@ import Testing
 
     @Test func validPrincipalsAreKept() throws {
         let text = Self.minimal.replacingOccurrences(of: "ACCOUNT", with: "123456789012")
-            + "\n  principals: [arn:aws:iam::123456789012:role/import/reader, arn:aws:iam::210987654321:user/ops]\n"
+            + "\n  principals: [arn:aws:iam::123456789012:role/import-reader, arn:aws:iam::210987654321:user/ops]\n"
         let spec = try #require(SpecLoader.parse(text: text, file: "orders.yaml").spec)
         #expect(spec.consumer.principals == [
-            "arn:aws:iam::123456789012:role/import/reader", "arn:aws:iam::210987654321:user/ops",
+            "arn:aws:iam::123456789012:role/import-reader", "arn:aws:iam::210987654321:user/ops",
         ])
     }
 
