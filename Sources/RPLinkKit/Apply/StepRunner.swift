@@ -142,13 +142,15 @@ public struct StepRunner: Sendable {
             }
             return nil
 
-        case let .registerTarget(groupReference, ip, port):
+        case let .registerTarget(groupReference, ip, port, availabilityZone):
             let arn = try await resolve(groupReference)
-            try await elbv2.registerTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port)])
+            try await elbv2.registerTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port, availabilityZone: availabilityZone)])
             return ip
 
-        case let .deregisterTarget(arn, ip, port):
-            try await ignoringNotFound { try await elbv2.deregisterTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port)]) }
+        case let .deregisterTarget(arn, ip, port, availabilityZone):
+            try await ignoringNotFound {
+                try await elbv2.deregisterTargets(targetGroupArn: arn, targets: [ELBv2.Target(id: ip, port: port, availabilityZone: availabilityZone)])
+            }
             return nil
 
         case let .createListener(loadBalancerReference, protocolName, port, targetGroupReference, tags):

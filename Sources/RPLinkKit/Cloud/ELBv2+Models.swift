@@ -151,43 +151,37 @@ extension ELBv2 {
     public struct Target: Sendable, Equatable, Hashable {
         public var id: String
         public var port: Int
+        /// `all` for an IP outside the target group's VPC (AWS requires it then), else nil.
+        public var availabilityZone: String?
 
-        public init(id: String, port: Int) {
+        public init(id: String, port: Int, availabilityZone: String? = nil) {
             self.id = id
             self.port = port
+            self.availabilityZone = availabilityZone
         }
     }
 
     /// One registered target and its health, from DescribeTargetHealth.
     public struct TargetHealth: Sendable, Equatable {
+        /// With the Availability Zone it was registered with, if any.
         public var target: Target
-        public var availabilityZone: String?
         /// `initial`, `healthy`, `unhealthy`, `unhealthy.draining`, `unused`, `draining` or `unavailable`.
         public var state: String
-        /// `Target.NotRegistered`, `Elb.InitialHealthChecking`, …
+        /// `Target.NotRegistered`, `Target.NotInUse`, `Elb.InitialHealthChecking`, …
         public var reason: String?
         public var description: String?
 
-        /// False for targets on their way out (`draining`) or not in use (`unused`, which covers
-        /// "not registered"): rplink treats those as absent and registers the target again.
-        public var countsAsRegistered: Bool {
-            state != "draining" && state != "unused"
-        }
-
-        public init(
-            target: Target, availabilityZone: String? = nil, state: String, reason: String? = nil,
-            description: String? = nil
-        ) {
+        public init(target: Target, state: String, reason: String? = nil, description: String? = nil) {
             self.target = target
-            self.availabilityZone = availabilityZone
             self.state = state
             self.reason = reason
             self.description = description
         }
 
         init(xml: XMLNode) throws {
-            target = try Target(id: CloudXML.required(xml, "Target", "Id"), port: CloudXML.int(xml, "Target", "Port") ?? 0)
-            availabilityZone = xml.string("Target", "AvailabilityZone")
+            target = try Target(
+                id: CloudXML.required(xml, "Target", "Id"), port: CloudXML.int(xml, "Target", "Port") ?? 0,
+                availabilityZone: xml.string("Target", "AvailabilityZone"))
             state = xml.string("TargetHealth", "State") ?? ""
             reason = xml.string("TargetHealth", "Reason")
             description = xml.string("TargetHealth", "Description")

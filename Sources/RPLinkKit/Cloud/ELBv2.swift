@@ -318,7 +318,9 @@ public struct ELBv2: Sendable {
     static func targetParameters(_ targetGroupArn: String, _ targets: [Target]) -> QueryParameters {
         var parameters = QueryParameters()
         parameters.set("TargetGroupArn", targetGroupArn)
-        parameters.setStructList("Targets", member: true, targets.map { [("Id", $0.id), ("Port", String($0.port))] })
+        parameters.setStructList("Targets", member: true, targets.map { target in
+            [("Id", target.id), ("Port", String(target.port))] + (target.availabilityZone.map { [("AvailabilityZone", $0)] } ?? [])
+        })
         return parameters
     }
 

@@ -268,7 +268,9 @@ struct Convergence {
         let ip = spec.database.writerIP, port = spec.database.port
         let address = ResourceAddress.target(ip: ip)
         guard let resource = desired(address) else { return }
-        let register = StepOperation.registerTarget(targetGroup: groupReference, ip: ip, port: port)
+        // AWS requires the zone `all` for an IP outside the VPC (preflight warns about those).
+        let outsideVPC = live.vpc.map { IPv4.isOutside(ip, of: $0) } ?? false
+        let register = StepOperation.registerTarget(targetGroup: groupReference, ip: ip, port: port, availabilityZone: outsideVPC ? "all" : nil)
         let registered = live.targets.filter(\.isRegistered)
         let liveArn = live.targetGroup?.arn ?? ""
         switch targetGroup {
@@ -295,7 +297,7 @@ struct Convergence {
                 builder.add(PlannedAction(address: address, action: .replace, reason: "the port changed: register the new, deregister the old",
                                           before: before, after: resource.attributes,
                                           changes: Attributes.changes(before: before, after: resource.attributes, forcing: ["port"])),
-                            steps: [register, .deregisterTarget(targetGroupArn: arn, ip: old.id, port: old.port)])
+                            steps: [register, .deregisterTarget(targetGroupArn: arn, ip: old.id, port: old.port, availabilityZone: old.availabilityZone)])
             } else {
                 builder.add(PlannedAction(address: address, action: .create, reason: "not registered", before: nil, after: resource.attributes), steps: [register])
             }
@@ -303,7 +305,7 @@ struct Convergence {
                 builder.add(PlannedAction(address: .target(ip: stray.id), action: .delete,
                                           reason: "not the writer \(ip):\(port), which is the only target (deregistered once the writer is registered)",
                                           before: Attributes.target(stray, targetGroupArn: arn), after: nil),
-                            steps: [.deregisterTarget(targetGroupArn: arn, ip: stray.id, port: stray.port)])
+                            steps: [.deregisterTarget(targetGroupArn: arn, ip: stray.id, port: stray.port, availabilityZone: stray.availabilityZone)])
             }
         }
     }

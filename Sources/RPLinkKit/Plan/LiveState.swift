@@ -173,14 +173,28 @@ public struct LiveState: Sendable, Codable, Equatable {
         public var port: Int
         /// DescribeTargetHealth's state: `healthy`, `initial`, `draining`, `unused`…
         public var state: String
-        public init(id: String, port: Int, state: String = "healthy") {
+        /// Why, for `unused` and `unhealthy`: `Target.NotRegistered`, `Target.NotInUse`…
+        public var reason: String?
+        /// `all` when registered as an IP outside the VPC.
+        public var availabilityZone: String?
+        public init(id: String, port: Int, state: String = "healthy", reason: String? = nil, availabilityZone: String? = nil) {
             self.id = id
             self.port = port
             self.state = state
+            self.reason = reason
+            self.availabilityZone = availabilityZone
         }
 
-        /// Draining and unused targets are on their way out; planning treats them as absent.
-        public var isRegistered: Bool { state != "draining" && state != "unused" }
+        /// Draining targets are on their way out, and `unused` ones that are not registered
+        /// are not there: planning treats those as absent. An `unused` target that is
+        /// registered (`Target.NotInUse`: no subnet of the NLB in its zone) stays registered;
+        /// registering it again would change nothing, every apply.
+        public var isRegistered: Bool {
+            state != "draining" && !(state == "unused" && reason != "Target.NotInUse")
+        }
+
+        /// Registered, but the load balancer sends it nothing.
+        public var isRegisteredButNotInUse: Bool { state == "unused" && reason == "Target.NotInUse" }
     }
 
     public struct Listener: Sendable, Codable, Equatable {

@@ -170,7 +170,8 @@ public struct LiveStateReader: Sendable {
                     tags: Self.tags(details.tags[$0.arn]))
             },
             targets: (targetGroup.flatMap { details.targetHealth[$0.arn] } ?? []).map {
-                LiveState.Target(id: $0.target.id, port: $0.target.port, state: $0.state)
+                LiveState.Target(id: $0.target.id, port: $0.target.port, state: $0.state, reason: $0.reason,
+                                 availabilityZone: $0.target.availabilityZone)
             },
             listeners: (loadBalancer.flatMap { details.listeners[$0.arn] } ?? []).map {
                 LiveState.Listener(arn: $0.arn, port: $0.port, protocolName: $0.protocol, targetGroupArn: $0.targetGroupArns.first)

@@ -56,8 +56,9 @@ public enum StepOperation: Sendable, Equatable, Codable {
     case deleteLoadBalancer(loadBalancerArn: String)
     case createTargetGroup(name: String, protocolName: String, port: Int, vpcId: String, targetType: String, tags: [Spec.Tag])
     case deleteTargetGroup(targetGroupArn: String)
-    case registerTarget(targetGroup: ResourceReference, ip: String, port: Int)
-    case deregisterTarget(targetGroupArn: String, ip: String, port: Int)
+    /// `availabilityZone` is `all` for an IP outside the VPC, which AWS requires then.
+    case registerTarget(targetGroup: ResourceReference, ip: String, port: Int, availabilityZone: String? = nil)
+    case deregisterTarget(targetGroupArn: String, ip: String, port: Int, availabilityZone: String? = nil)
     case createListener(loadBalancer: ResourceReference, protocolName: String, port: Int, targetGroup: ResourceReference, tags: [Spec.Tag])
     case modifyListener(listenerArn: String, protocolName: String, port: Int, targetGroup: ResourceReference)
     case deleteListener(listenerArn: String)
@@ -128,7 +129,7 @@ public enum StepOperation: Sendable, Equatable, Codable {
         case .createLoadBalancer(_, _, let groups, _): groups
         case .setCrossZone(let loadBalancer, _): [loadBalancer]
         case .setSecurityGroups(_, let groups): groups
-        case .registerTarget(let group, _, _): [group]
+        case .registerTarget(let group, _, _, _): [group]
         case .createListener(let loadBalancer, _, _, let targetGroup, _): [loadBalancer, targetGroup]
         case .modifyListener(_, _, _, let targetGroup): [targetGroup]
         case .createEndpointService(let loadBalancer, _, _, _): [loadBalancer]

@@ -34,8 +34,16 @@ public enum Preflight {
             }
         }
         let writer = spec.database.writerIP
-        if let address = IPv4.parse(writer), !vpc.cidrBlocks.contains(where: { IPv4.cidr($0, contains: address) }) {
-            warning("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(vpc.cidrBlocks.joined(separator: ", "))): IP targets outside the VPC need routing")
+        if IPv4.isOutside(writer, of: vpc) {
+            let blocks = vpc.cidrBlocks.joined(separator: ", ")
+            if IPv4.isPrivate(writer) {
+                warning("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)): IP targets outside the VPC need routing (it is registered with Availability Zone all, as AWS requires)")
+            } else {
+                error("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)) and is not a private address: AWS accepts an IP target outside the VPC only from 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10")
+            }
+        }
+        if let target = live.targets.first(where: { $0.id == writer && $0.isRegisteredButNotInUse }) {
+            warning("database.writer_ip", "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): its Availability Zone has no subnet of the load balancer; add a producer subnet in the writer's zone")
         }
         let producerAZs = Set(spec.producer.subnets.map(\.azId))
         for azId in spec.consumer.azIds where !producerAZs.contains(azId) {
@@ -56,6 +64,19 @@ enum IPv4 {
             value = value << 8 | UInt32(octet)
         }
         return value
+    }
+
+    /// Whether the address lies outside every CIDR block of the VPC.
+    static func isOutside(_ text: String, of vpc: LiveState.VPC) -> Bool {
+        guard let address = parse(text) else { return false }
+        return !vpc.cidrBlocks.contains { cidr($0, contains: address) }
+    }
+
+    /// RFC 1918 and RFC 6598 (shared address space): the ranges AWS accepts for IP targets
+    /// outside the VPC.
+    static func isPrivate(_ text: String) -> Bool {
+        guard let address = parse(text) else { return false }
+        return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].contains { cidr($0, contains: address) }
     }
 
     static func cidr(_ cidr: String, contains address: UInt32) -> Bool {

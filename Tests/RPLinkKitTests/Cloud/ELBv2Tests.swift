@@ -229,7 +229,7 @@ import Testing
         #expect(health == [ELBv2.TargetHealth(target: .init(id: "10.0.1.10", port: 3306), state: "healthy")])
     }
 
-    @Test func drainingAndUnusedTargetsDoNotCountAsRegistered() async throws {
+    @Test func targetHealthKeepsStateReasonAndZone() async throws {
         // AWS's shape (the emulator reports every target healthy at once).
         let xml = """
         <DescribeTargetHealthResponse><DescribeTargetHealthResult><TargetHealthDescriptions>
@@ -243,8 +243,9 @@ import Testing
         """
         let api = RecordingQueryAPI(["DescribeTargetHealth": [.xml(try XMLFixture.parse(Data(xml.utf8)))]])
         let health = try await ELBv2(api: api).describeTargetHealth(targetGroupArn: "arn:tg")
-        #expect(health.map(\.countsAsRegistered) == [true, false, false])
-        #expect(health.first?.availabilityZone == "all")
+        #expect(health.map(\.state) == ["unhealthy", "draining", "unused"])
+        #expect(health.first?.target.availabilityZone == "all")
+        #expect(health.last?.target.availabilityZone == nil)
         #expect(health.first?.reason == "Target.Timeout")
         #expect(health.first?.description == "Request timed out")
         #expect(health.last?.reason == "Target.NotRegistered")
@@ -261,6 +262,21 @@ import Testing
         }
         #expect(await api.onlyCall?.action == action)
         #expect(await api.sentPairs == ["TargetGroupArn=arn:tg", "Targets.member.1.Id=10.0.1.20", "Targets.member.1.Port=3306"])
+    }
+
+    /// An IP outside the VPC must be registered (and deregistered) with the zone `all`.
+    @Test(arguments: ["RegisterTargets", "DeregisterTargets"])
+    func aTargetOutsideTheVPCIsSentWithZoneAll(action: String) async throws {
+        let (elb, api) = try elb([action: ["elbv2/\(action)"]])
+        let targets = [ELBv2.Target(id: "192.168.7.20", port: 3306, availabilityZone: "all")]
+        if action == "RegisterTargets" {
+            try await elb.registerTargets(targetGroupArn: "arn:tg", targets: targets)
+        } else {
+            try await elb.deregisterTargets(targetGroupArn: "arn:tg", targets: targets)
+        }
+        #expect(await api.sentPairs == [
+            "TargetGroupArn=arn:tg", "Targets.member.1.Id=192.168.7.20", "Targets.member.1.Port=3306", "Targets.member.1.AvailabilityZone=all",
+        ])
     }
 
     // MARK: - Listeners

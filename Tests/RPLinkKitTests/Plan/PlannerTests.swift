@@ -108,6 +108,28 @@ import Testing
         #expect(!shown.contains { dropped.contains($0.name) })
     }
 
+    /// AWS requires the zone `all` for an IP target outside the VPC, and refuses a public one.
+    @Test(arguments: [("10.0.0.1", nil, false), ("192.168.9.9", "all", false), ("8.8.8.8", "all", true)] as [(String, String?, Bool)])
+    func theWriterOutsideTheVPCIsRegisteredWithZoneAllAndMustBePrivate(ip: String, zone: String?, refused: Bool) throws {
+        var outside = spec
+        outside.database.writerIP = ip
+        let plan = Planner.plan(spec: outside, live: SeedStack.empty)
+        #expect(plan.steps.contains { $0.operation == .registerTarget(targetGroup: .ref(.targetGroup), ip: ip, port: 3306, availabilityZone: zone) })
+        #expect(plan.errors.contains { $0.description.contains("is not a private address") } == refused, "\(plan.errors)")
+    }
+
+    /// `unused` means absent only when not registered; a registered target the NLB does not use
+    /// (no NLB subnet in its zone) stays, with a warning, instead of being registered every apply.
+    @Test func aRegisteredButUnusedWriterIsNotRegisteredAgainAndIsWarnedAbout() {
+        var live = SeedStack.converged()
+        live.targets = [.init(id: "10.0.0.1", port: 3306, state: "unused", reason: "Target.NotInUse")]
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(!plan.hasChanges, "\(plan.actions)")
+        #expect(plan.warnings.contains { $0.description.contains("Target.NotInUse") })
+        live.targets = [.init(id: "10.0.0.1", port: 3306, state: "unused", reason: "Target.NotRegistered")]
+        #expect(Planner.plan(spec: spec, live: live).kind(of: writer) == .create)
+    }
+
     @Test func convergedStateIsANoOp() {
         let plan = Planner.plan(spec: spec, live: SeedStack.converged())
         #expect(plan.actions.isEmpty)
