@@ -15,8 +15,37 @@ public struct StepRunner: Sendable {
         self.waiter = waiter
     }
 
+    /// How many times a step that uses an object made earlier in the same apply is tried
+    /// while AWS does not see that object yet.
+    static let freshObjectAttempts = 5
+
     /// Runs the operation and returns the id of the object it made or took over, if any.
+    ///
+    /// EC2 and ELBv2 are eventually consistent: an object an earlier step made a moment ago
+    /// can be "not found" for a few seconds (AWS's EC2 guide names InvalidGroup.NotFound right
+    /// after CreateSecurityGroup). A step that uses such an object looks again, backing off,
+    /// before it fails. The emulator never shows this.
     func run(_ operation: StepOperation, spec: Spec, ids: CreatedIDs) async throws -> String? {
+        guard !operation.references.isEmpty else { return try await perform(operation, spec: spec, ids: ids) }
+        var interval = waiter.firstInterval
+        for attempt in 1... {
+            do {
+                return try await perform(operation, spec: spec, ids: ids)
+            } catch let error as AWSError where Self.isNotVisibleYet(error) && attempt < Self.freshObjectAttempts {
+                try await waiter.sleep(interval)
+                interval = min(interval * 2, waiter.maxInterval)
+            }
+        }
+        throw RPLinkError(.aws, "internal error: no attempt was made")
+    }
+
+    /// An error that means "that object does not exist (yet)".
+    static func isNotVisibleYet(_ error: AWSError) -> Bool {
+        // ELBv2 answers an unknown security group on CreateLoadBalancer with InvalidSecurityGroup.
+        error.isNotFound || error.code == "InvalidSecurityGroup"
+    }
+
+    func perform(_ operation: StepOperation, spec: Spec, ids: CreatedIDs) async throws -> String? {
         func resolve(_ reference: ResourceReference) async throws -> String {
             switch reference {
             case .id(let id):
@@ -192,7 +221,13 @@ public struct StepRunner: Sendable {
                 ).serviceId
             }
             try await waiter.until("endpoint service \(serviceId) to become Available") {
-                let state = try await ec2.describeVpcEndpointServiceConfigurations(ids: [serviceId]).first?.serviceState
+                // Just made, it may not be visible yet (eventual consistency): keep waiting.
+                let state: String?
+                do {
+                    state = try await ec2.describeVpcEndpointServiceConfigurations(ids: [serviceId]).first?.serviceState
+                } catch let error as AWSError where error.isNotFound {
+                    return false
+                }
                 if state == "Failed" { throw RPLinkError(.aws, "endpoint service \(serviceId) is in state Failed") }
                 return state == "Available"
             }
@@ -260,7 +295,12 @@ public struct StepRunner: Sendable {
 
     func waitUntilActive(loadBalancerArn arn: String, name: String) async throws {
         try await waiter.until("load balancer \(name) to become active") {
-            let state = try await elbv2.describeLoadBalancers(arns: [arn]).first?.state
+            let state: String?
+            do {
+                state = try await elbv2.describeLoadBalancers(arns: [arn]).first?.state
+            } catch let error as AWSError where error.isNotFound {
+                return false  // just made and not visible yet
+            }
             if state == "failed" { throw RPLinkError(.aws, "load balancer \(name) failed to provision") }
             return state == "active"
         }

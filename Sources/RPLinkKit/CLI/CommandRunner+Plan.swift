@@ -38,6 +38,8 @@ extension CommandRunner {
             } catch {
                 throw RPLinkError(.io, "cannot render the plan as JSON", cause: error)
             }
+            // In the document for programs, and on standard error for whoever runs it.
+            console.writeError(PlanTextRenderer(color: false).errors(run.plans))
         } else {
             showPlan(run, options: options)
         }

@@ -166,6 +166,57 @@ import Testing
         #expect(modify.parameters["Port"] == "3306")
     }
 
+    // MARK: - Eventual consistency
+
+    static let registered = "<RegisterTargetsResponse><RegisterTargetsResult/></RegisterTargetsResponse>"
+
+    /// A target group made a moment ago by this apply may be "not found" for a while: the step
+    /// looks again, backing off, instead of failing the apply (the emulator never shows this).
+    @Test func aStepUsingAnObjectJustMadeRetriesWhileAWSDoesNotSeeItYet() async throws {
+        let api = RecordingQueryAPI(["RegisterTargets": [
+            Self.error(.elbv2, "RegisterTargets", "TargetGroupNotFound"), Self.error(.elbv2, "RegisterTargets", "TargetGroupNotFound"),
+            try Self.xml(Self.registered),
+        ]])
+        let ids = CreatedIDs()
+        await ids.record(FakeAWS.targetGroupArn, for: .targetGroup, stack: Self.spec.name)
+        let sleeps = SleepLog()
+        _ = try await Self.run(.registerTarget(targetGroup: .ref(.targetGroup), ip: "10.0.0.1", port: 3306), api, sleeps: sleeps, ids: ids)
+        #expect(await api.actions == ["RegisterTargets", "RegisterTargets", "RegisterTargets"])
+        #expect(sleeps.durations == [.milliseconds(1), .milliseconds(2)])
+    }
+
+    /// An object that existed before the apply (named by id) is not waited for: not found is an answer.
+    @Test func aStepUsingAnObjectThatExistedBeforeFailsAtOnceWhenItIsGone() async throws {
+        let api = RecordingQueryAPI(["RegisterTargets": [Self.error(.elbv2, "RegisterTargets", "TargetGroupNotFound"), try Self.xml(Self.registered)]])
+        await #expect(throws: AWSError.self) {
+            _ = try await Self.run(.registerTarget(targetGroup: .id(FakeAWS.targetGroupArn), ip: "10.0.0.1", port: 3306), api)
+        }
+        #expect(await api.actions == ["RegisterTargets"])
+    }
+
+    @Test func aFreshObjectThatNeverAppearsFailsAfterABoundedNumberOfLooks() async throws {
+        let api = RecordingQueryAPI(["RegisterTargets": [Self.error(.elbv2, "RegisterTargets", "TargetGroupNotFound")]])
+        let ids = CreatedIDs()
+        await ids.record(FakeAWS.targetGroupArn, for: .targetGroup, stack: Self.spec.name)
+        await #expect(throws: AWSError.self) {
+            _ = try await Self.run(.registerTarget(targetGroup: .ref(.targetGroup), ip: "10.0.0.1", port: 3306), api, ids: ids)
+        }
+        #expect(await api.actions.count == StepRunner.freshObjectAttempts)
+    }
+
+    @Test func aServiceJustMadeThatIsNotVisibleYetIsWaitedFor() async throws {
+        let api = RecordingQueryAPI([
+            "DescribeVpcEndpointServiceConfigurations": [
+                try Self.services(),
+                Self.error(.ec2, "DescribeVpcEndpointServiceConfigurations", "InvalidVpcEndpointServiceId.NotFound"),
+                try Self.services(FakeAWS.serviceItem(id: FakeAWS.serviceId, state: "Available")),
+            ],
+            "CreateVpcEndpointServiceConfiguration": [try Self.fake("CreateVpcEndpointServiceConfiguration")],
+        ])
+        #expect(try await Self.run(Self.createService, api) == FakeAWS.serviceId)
+        #expect(await api.calls("CreateVpcEndpointServiceConfiguration").count == 1)
+    }
+
     // MARK: - Load balancer: wait for active; cross-zone as a step of its own
 
     @Test func newLoadBalancerIsWaitedForUntilActive() async throws {

@@ -78,8 +78,22 @@ import Testing
         let console = RecordingConsole()
         #expect(await Self.runner(console, api: api).run(arguments: ["apply", "--auto-approve"]) == .failure)
         #expect(console.error.contains("the plan has errors"))
-        #expect(console.output.contains("subnet-0c0ffee"))
+        #expect(console.error.contains("Error: stack planetscale-import: subnet-0c0ffee: the subnet subnet-0c0ffee is in AZ id use1-az6"))
+        #expect(!console.output.contains("Error:"))
         #expect(await api.mutatingCalls.isEmpty)
+    }
+
+    /// With --json the errors are in the document, and on standard error too: the closing
+    /// "listed above" must have something above it.
+    @Test func planJSONWithErrorsListsThemOnStandardErrorAsWell() async throws {
+        let aws = FakeAWS()
+        aws.world.withLock { $0.subnetAZ["subnet-0c0ffee"] = "use1-az6" }
+        let console = RecordingConsole()
+        #expect(await Self.runner(console, api: aws.api()).run(arguments: ["plan", "--json"]) == .failure)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(console.output.utf8)) as? [String: Any])
+        let errors = try #require((document["stacks"] as? [[String: Any]])?.first?["errors"] as? [String])
+        #expect(errors.count == 1)
+        #expect(console.error.hasPrefix("Error: \(errors[0])\nError: the plan has errors (listed above)"), "\(console.error)")
     }
 
     // MARK: - Saved plans
