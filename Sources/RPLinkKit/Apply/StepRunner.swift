@@ -70,7 +70,9 @@ public struct StepRunner: Sendable {
             }
 
         case let .deleteSecurityGroup(groupId):
-            // The NLB's network interfaces outlive it by a while; until they go, EC2 answers DependencyViolation.
+            // The NLB's network interfaces outlive it by a while; until they go, EC2 answers
+            // DependencyViolation. So does a rule of another group that refers to this one,
+            // which no wait ends: that is an error at once, naming the group.
             try await waiter.until("security group \(groupId) to be released by the load balancer's network interfaces") {
                 do {
                     try await ec2.deleteSecurityGroup(id: groupId)
@@ -78,6 +80,9 @@ public struct StepRunner: Sendable {
                 } catch let error as AWSError where error.isNotFound {
                     return true
                 } catch let error as AWSError where error.code == "DependencyViolation" {
+                    if let holders = try? await groupsReferring(to: groupId), !holders.isEmpty {
+                        throw RPLinkError(.aws, "the security group \(groupId) cannot be deleted while rules of \(holders.joined(separator: ", ")) refer to it: remove those rules (for instance the database group's rule that lets the load balancer in), then run again", cause: error)
+                    }
                     return false
                 }
             }
@@ -238,7 +243,12 @@ public struct StepRunner: Sendable {
             return nil
 
         case let .deleteEndpointService(serviceId):
-            try await ignoringNotFound { try await ec2.deleteVpcEndpointServiceConfigurations(ids: [serviceId]) }
+            do {
+                try await ignoringNotFound { try await ec2.deleteVpcEndpointServiceConfigurations(ids: [serviceId]) }
+            } catch let error as AWSError where error.code == "ExistingVpcEndpointConnections" {
+                // AWS deletes no service that has connected (or pending) endpoints.
+                throw RPLinkError(.aws, "the endpoint service \(serviceId) still has the consumer's endpoints connected: ask the consumer to delete their interface endpoint, or reject it (aws ec2 describe-vpc-endpoint-connections --filters Name=service-id,Values=\(serviceId), then aws ec2 reject-vpc-endpoint-connections --service-id \(serviceId) --vpc-endpoint-ids …), then run again", cause: error)
+            }
             try await waiter.until("endpoint service \(serviceId) to be deleted") {
                 do {
                     let state = try await ec2.describeVpcEndpointServiceConfigurations(ids: [serviceId]).first?.serviceState
@@ -304,6 +314,14 @@ public struct StepRunner: Sendable {
             if state == "failed" { throw RPLinkError(.aws, "load balancer \(name) failed to provision") }
             return state == "active"
         }
+    }
+
+    /// The other groups whose inbound or outbound rules name this one, as `sg-… (name)`.
+    func groupsReferring(to groupId: String) async throws -> [String] {
+        async let inbound = ec2.describeSecurityGroups(filters: [.init("ip-permission.group-id", [groupId])])
+        async let outbound = ec2.describeSecurityGroups(filters: [.init("egress.ip-permission.group-id", [groupId])])
+        let groups = try await inbound + outbound
+        return unique(groups.filter { $0.groupId != groupId }.map { "\($0.groupId) (\($0.groupName))" })
     }
 
     /// An object found under our name during a create must carry this stack's tag to be taken over.

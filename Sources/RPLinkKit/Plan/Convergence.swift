@@ -402,7 +402,7 @@ struct Convergence {
             let reason = loadBalancer == .replaced || loadBalancer == .created ? "its load balancer is replaced" : "it does not point at load_balancer.nlb"
             builder.add(PlannedAction(address: address, action: .replace, reason: reason, before: before, after: after, changes: changes),
                         steps: [.deleteEndpointService(serviceId: service.id), createService(reference, tags: resource.tags, replacing: service.id)])
-            builder.note(address.description, "the endpoint service is replaced, so its id changes: \(service.id) (\(service.name)) goes away, and after apply the new service id and name must be sent to the consumer again; until the consumer connects to the new service, the database is unreachable through PrivateLink")
+            builder.note(address.description, "the endpoint service is replaced, so its id changes: \(service.id) (\(service.name)) goes away, and after apply the new service id and name must be sent to the consumer again; until the consumer connects to the new service, the database is unreachable through PrivateLink. AWS deletes the old service only once no consumer endpoint is connected to it: the consumer deletes its endpoint first (or you reject it)")
             return .replaced
         }
         var changes = Attributes.changes(before: before, after: resource.attributes)

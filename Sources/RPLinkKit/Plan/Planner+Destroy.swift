@@ -15,6 +15,7 @@ extension Planner {
                 PlannedAction(address: address, action: .delete, reason: "tagged with this stack; its allowed principals go with it",
                               before: Attributes.endpointService(service, principals: live.allowedPrincipals), after: nil),
                 steps: [.deleteEndpointService(serviceId: service.id)])
+            builder.note(address.description, "AWS deletes the endpoint service \(service.id) only once no consumer endpoint is connected to it: the consumer deletes its interface endpoint first (or you reject it)")
         }
         if let loadBalancer = live.loadBalancer {
             if isOurs(loadBalancer.tags) {

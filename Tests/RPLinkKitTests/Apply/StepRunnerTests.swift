@@ -383,8 +383,17 @@ import Testing
     @Test func deleteOfAnEndpointServiceThatAWSRefusesFailsTheStep() async throws {
         let api = RecordingQueryAPI(["DeleteVpcEndpointServiceConfigurations": [try Self.xml(
             "<DeleteVpcEndpointServiceConfigurationsResponse><unsuccessful><item><error><code>ExistingVpcEndpointConnections</code><message>has connections</message></error><resourceId>vpce-svc-1</resourceId></item></unsuccessful></DeleteVpcEndpointServiceConfigurationsResponse>")]])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(.deleteEndpointService(serviceId: "vpce-svc-1"), api) }
+        // What to do, not only AWS's code: the consumer's endpoint holds the service.
+        #expect(error.message.hasPrefix("the endpoint service vpce-svc-1 still has the consumer's endpoints connected: ask the consumer to delete their interface endpoint, or reject it"))
+        #expect((error.cause as? AWSError)?.code == "ExistingVpcEndpointConnections")
+    }
+
+    @Test func aServiceDeleteRefusedForAnotherReasonIsAWSsError() async throws {
+        let api = RecordingQueryAPI(["DeleteVpcEndpointServiceConfigurations": [try Self.xml(
+            "<DeleteVpcEndpointServiceConfigurationsResponse><unsuccessful><item><error><code>UnauthorizedOperation</code><message>no</message></error><resourceId>vpce-svc-1</resourceId></item></unsuccessful></DeleteVpcEndpointServiceConfigurationsResponse>")]])
         let error = try await #require(throws: AWSError.self) { try await Self.run(.deleteEndpointService(serviceId: "vpce-svc-1"), api) }
-        #expect(error.code == "ExistingVpcEndpointConnections")
+        #expect(error.code == "UnauthorizedOperation")
     }
 
     @Test func loadBalancerDeleteWaitsUntilItIsGone() async throws {
@@ -400,13 +409,17 @@ import Testing
 
     @Test func securityGroupDeleteRetriesDependencyViolationUntilTheInterfacesAreReleased() async throws {
         let sleeps = SleepLog()
-        let api = RecordingQueryAPI(["DeleteSecurityGroup": [
-            Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"), Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"),
-            try Self.fake("DeleteSecurityGroup"),
-        ]])
+        let api = RecordingQueryAPI([
+            "DeleteSecurityGroup": [
+                Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"), Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation"),
+                try Self.fake("DeleteSecurityGroup"),
+            ],
+            // No other group's rule refers to it: the interfaces are what hold it.
+            "DescribeSecurityGroups": [try Self.xml("<DescribeSecurityGroupsResponse><securityGroupInfo/></DescribeSecurityGroupsResponse>")],
+        ])
         #expect(try await Self.run(.deleteSecurityGroup(groupId: "sg-0owned"), api, sleeps: sleeps) == nil)
-        #expect(await api.actions == ["DeleteSecurityGroup", "DeleteSecurityGroup", "DeleteSecurityGroup"])
-        #expect(await api.calls.allSatisfy { $0.parameters["GroupId"] == "sg-0owned" })
+        #expect(await api.calls("DeleteSecurityGroup").count == 3)
+        #expect(await api.calls("DeleteSecurityGroup").allSatisfy { $0.parameters["GroupId"] == "sg-0owned" })
         #expect(sleeps.durations == [.milliseconds(1), .milliseconds(2)])
     }
 
@@ -418,6 +431,21 @@ import Testing
         #expect(error.code == .timeout)
         #expect(error.message.contains("waiting for security group sg-0owned to be released by the load balancer's network interfaces"))
         #expect(await api.calls.count > 2)
+    }
+
+    /// A rule of another group (the database's, letting the NLB in) that refers to ours keeps
+    /// it in use for good: no wait ends that, so the step fails at once and names the group.
+    @Test func securityGroupReferencedByAnotherGroupsRuleFailsAtOnceNamingIt() async throws {
+        let sleeps = SleepLog()
+        let referring = "<DescribeSecurityGroupsResponse><securityGroupInfo><item><groupId>sg-0database</groupId><groupName>rds</groupName><vpcId>vpc-0f00</vpcId></item></securityGroupInfo></DescribeSecurityGroupsResponse>"
+        let api = RecordingQueryAPI([
+            "DeleteSecurityGroup": [Self.error(.ec2, "DeleteSecurityGroup", "DependencyViolation")],
+            "DescribeSecurityGroups": [try Self.xml(referring), try Self.xml("<DescribeSecurityGroupsResponse><securityGroupInfo/></DescribeSecurityGroupsResponse>")],
+        ])
+        let error = try await #require(throws: RPLinkError.self) { try await Self.run(.deleteSecurityGroup(groupId: "sg-0owned"), api, sleeps: sleeps) }
+        #expect(error.message.hasPrefix("the security group sg-0owned cannot be deleted while rules of sg-0database (rds) refer to it"))
+        #expect(await api.calls("DeleteSecurityGroup").count == 1)
+        #expect(sleeps.durations.isEmpty)
     }
 
     @Test func securityGroupDeleteFailsAtOnceOnAnyOtherError() async throws {
