@@ -324,7 +324,7 @@ class Bench:
         self.results["single"] = table
 
     def parallel_read(self):
-        """rplink's converged-plan reads made by boto3 instead, through the proxy: the same 12
+        """rplink's converged-plan reads made by boto3 instead, through the proxy: the same 13
         calls with the same parameters, in the same two steps of parallel calls (threads, the
         second step once the first has ended), on connections opened beforehand. Each step is
         timed by the proxy, from its first request in to its last reply out, so neither process
@@ -347,6 +347,9 @@ class Bench:
             [lambda: elbv2.describe_load_balancers(PageSize=400), lambda: elbv2.describe_target_groups(PageSize=400),
              lambda: ec2.describe_vpc_endpoint_service_configurations(),
              lambda: ec2.describe_security_groups(Filters=by("group-id", [group])),
+             # A `<stack>-nlb` group left over from a spec that owned one (rplink looks even when
+             # the spec references a group).
+             lambda: ec2.describe_security_groups(Filters=by("group-name", ["planetscale-import-nlb"]) + by("vpc-id", [vpc])),
              lambda: ec2.describe_vpcs(Filters=by("vpc-id", [vpc])),
              lambda: ec2.describe_subnets(Filters=by("subnet-id", subnets))],
             [lambda: elbv2.describe_tags(ResourceArns=[lb, tg]),
@@ -369,6 +372,7 @@ class Bench:
                     spans.append(max(c["end"] for c in calls) - min(c["start"] for c in calls))
                 reads.append(spans)
         self.results["parallel_read"] = reads
+        self.results["parallel_read_calls"] = len(steps[0]) + len(steps[1])
         log(f"boto3 parallel read, {DELAY_MS} ms added: steps "
             + " + ".join(f"{statistics.median(r[i] for r in reads) * 1000:.0f} ms" for i in range(len(steps))))
 
@@ -450,6 +454,10 @@ class Bench:
 
 
 # MARK: the report
+
+def plural(count, noun):
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
 
 def ms(seconds):
     return f"{seconds * 1000:.0f}" if seconds >= 0.0995 else f"{seconds * 1000:.1f}"
@@ -747,13 +755,18 @@ def render(bench, load_before, load_after, total_seconds):
     add("")
     if ratio >= 0.25:
         floor = per_object / sum(separate.values())
-        add(f"The 25% target is out of reach for any reader of these APIs: the four per-object reads alone are"
+        reach = ("out of reach for any reader of these APIs" if floor >= 0.25
+                 else "missed by " + plural(sum(together.values()) - int(0.25 * sum(separate.values())), "call"))
+        add(f"The 25% target is {reach}: the four per-object reads alone are"
             f" {per_object} calls, {floor * 100:.0f}% of the {largest} separate plans' total even if every batched read"
             f" were free, and a converged plan must make them to know that listener, cross-zone attribute, registered"
-            f" target and allowed principals are still as specified. (Making single plans dearer would lower the"
-            f" ratio without helping anyone; a single plan was made cheaper instead, by reading the account id from"
-            f" the ARNs found rather than asking STS, which raised the ratio.)")
+            f" target and allowed principals are still as specified.")
         add("")
+    add(f"The separate plans here cost {sum(separate.values()) / largest:.0f} calls each, not the 13 of a stack alone"
+        f" in its VPC: a plan tag-reads every network load balancer and IP target group of its VPC (here the other"
+        f" stacks' too, 20 ARNs a call), since that is how it finds one a spec renamed, which it replaces instead of"
+        f" leaving behind. That, not a cheaper batched plan, is why the ratio is near 25%: it was 35% (212 / 600) before plans looked for renamed objects.")
+    add("")
     ideal = (own_time - version_median + plan_rounds * round_trip) / round_trip
     reads = bench.results["parallel_read"]
     read_total = bench_read_round_trips(bench, round_trip) * round_trip
@@ -764,7 +777,7 @@ def render(bench, load_before, load_after, total_seconds):
                     " call, because moto serves parallel calls partly one at a time. With rounds that cost one lone-call"
                     " round trip, as on AWS where parallel calls run in parallel, the same plan would take"
                     f" {ideal:.1f} round trips beyond `rplink --version`.")
-    plan_verdict += (f" The reads alone, without rplink: the same 12 calls made by boto3 threads in the same two parallel"
+    plan_verdict += (f" The reads alone, without rplink: the same {bench.results['parallel_read_calls']} calls made by boto3 threads in the same two parallel"
                      f" steps, on connections opened beforehand, and timed by the proxy from a step's first request in to"
                      f" its last reply out (so with no process start and no client time at all), take {read_steps},"
                      f" {ms(read_total)} ms in all: {read_total / round_trip:.1f} round trips"
