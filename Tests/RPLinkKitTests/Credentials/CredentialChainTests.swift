@@ -27,6 +27,19 @@ import Testing
         #expect(viaVariable.accessKeyId == "AKIAENV")
     }
 
+    /// As in the AWS CLI: the environment keys still sign, but a profile named in AWS_PROFILE
+    /// that exists nowhere is a mistake to stop for (a typo would otherwise go unnoticed).
+    @Test func anAWSProfileThatDoesNotExistIsAnErrorEvenWithEnvironmentKeys() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        let environment = ["AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "e", "AWS_PROFILE": "prdo"]
+        let error = await #expect(throws: RPLinkError.self) {
+            _ = try await CredentialChain(context: makeContext(home: home, environment: environment)).credentials()
+        }
+        #expect(error?.message.hasPrefix("profile prdo (from AWS_PROFILE) is in neither ") == true, "\(String(describing: error))")
+        #expect(error?.message.hasSuffix("; those files define no profile") == true)
+    }
+
     @Test(arguments: [["AWS_ACCESS_KEY_ID": "AKIAENV"], ["AWS_SECRET_ACCESS_KEY": "e"]])
     func partialEnvironmentKeysAreAClearError(environment: [String: String]) async throws {
         let home = try TemporaryHome()

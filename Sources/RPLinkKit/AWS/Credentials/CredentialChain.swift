@@ -36,6 +36,13 @@ public struct CredentialChain: CredentialsProvider {
 
     /// The first source before IMDS that has credentials configured, or nil.
     func resolve(tried: inout [String]) throws -> (any CredentialsProvider)? {
+        let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
+        // A profile the user named must exist, even when the environment keys are what signs
+        // (as in the AWS CLI): a typo in AWS_PROFILE would otherwise go unnoticed.
+        if let named = context.namedProfile, config.profile(named) == nil {
+            let source = context.profileFlag?.isEmpty == false ? "--profile" : "AWS_PROFILE"
+            throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); \(known(config))")
+        }
         // An explicit --profile negates the environment keys, as in the AWS CLI; AWS_PROFILE does not.
         if context.profileFlag?.isEmpty ?? true {
             if let provider = try EnvironmentCredentialsProvider(environment: context.environment) {
@@ -44,14 +51,9 @@ public struct CredentialChain: CredentialsProvider {
             tried.append("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
 
-        let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
         let resolver = ProfileCredentialsResolver(config: config, context: context)
         if let named = context.namedProfile {
-            // A profile the user asked for must exist and hold credentials; falling through would use someone else's.
-            guard config.profile(named) != nil else {
-                let source = context.profileFlag?.isEmpty == false ? "--profile" : "AWS_PROFILE"
-                throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); \(known(config))")
-            }
+            // A profile the user asked for must hold credentials; falling through would use someone else's.
             guard let provider = try resolver.provider(forProfile: named) else {
                 throw RPLinkError(.credentials, "profile \(named) has no credentials: set aws_access_key_id and aws_secret_access_key, role_arn with source_profile, or credential_process")
             }
