@@ -16,6 +16,16 @@ public indirect enum AttributeValue: Sendable, Equatable, Codable, CustomStringC
         .object(tags.map { Attribute($0.key, .string($0.value)) })
     }
 
+    /// Whether the value is, or holds, one only AWS will know.
+    public var containsUnknown: Bool {
+        switch self {
+        case .unknown: true
+        case .list(let values): values.contains { $0.containsUnknown }
+        case .object(let attributes): attributes.contains { $0.value.containsUnknown }
+        case .string, .int, .bool: false
+        }
+    }
+
     /// The value as plans print it: strings quoted, lists in brackets.
     public var description: String {
         switch self {

@@ -28,6 +28,9 @@ public enum PlanJSONRenderer {
                     "reason": action.reason,
                     "before": action.before.map(object) ?? NSNull(),
                     "after": action.after.map(object) ?? NSNull(),
+                    // As Terraform's JSON plan: what only AWS will know is null in `after`, and
+                    // named here, so a program can tell it from a value that is really null.
+                    "after_unknown": (action.after ?? []).filter { $0.value.containsUnknown }.map(\.name).sorted(),
                 ]
             },
             "summary": summaryObject(plan.summary),
@@ -52,7 +55,7 @@ public enum PlanJSONRenderer {
         case .bool(let flag): flag
         case .list(let values): values.map(json)
         case .object(let attributes): object(attributes)
-        case .unknown: "(known after apply)"
+        case .unknown: NSNull()
         }
     }
 }

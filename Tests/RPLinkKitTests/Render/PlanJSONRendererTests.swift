@@ -22,7 +22,7 @@ import Testing
         let actions = try #require(stack["actions"] as? [[String: Any]])
         #expect(!actions.isEmpty)
         for action in actions {
-            #expect(Set(action.keys) == ["address", "action", "reason", "before", "after"])
+            #expect(Set(action.keys) == ["address", "action", "reason", "before", "after", "after_unknown"])
             #expect(["create", "update", "replace", "delete"].contains(action["action"] as? String ?? ""))
         }
         let summary = try #require(stack["summary"] as? [String: Int])
@@ -50,6 +50,23 @@ import Testing
         let delete = try #require(actions.first { $0["action"] as? String == "delete" })
         #expect(delete["after"] is NSNull)
         #expect(delete["before"] is [String: Any])
+    }
+
+    /// What only AWS will know is null in `after` and named in `after_unknown`, as in
+    /// Terraform's JSON plan: never a placeholder string a program could take for a value.
+    @Test func valuesKnownOnlyAfterApplyAreNullAndNamed() throws {
+        let document = try parse([Planner.plan(spec: SeedStack.spec, live: SeedStack.empty)])
+        let actions = try #require((document["stacks"] as? [[String: Any]])?.first?["actions"] as? [[String: Any]])
+        let listener = try #require(actions.first { $0["address"] as? String == "listener.db" })
+        let after = try #require(listener["after"] as? [String: Any])
+        #expect(after["load_balancer_arn"] is NSNull && after["target_group_arn"] is NSNull)
+        #expect(after["port"] as? Int == 3306)
+        #expect(listener["after_unknown"] as? [String] == ["load_balancer_arn", "target_group_arn"])
+        let balancer = try #require(actions.first { $0["address"] as? String == "load_balancer.nlb" })
+        #expect(balancer["after_unknown"] as? [String] == ["security_groups"])
+        #expect((balancer["after"] as? [String: Any])?["security_groups"] as? [NSNull] == [NSNull()])
+        let text = try PlanJSONRenderer.render([Planner.plan(spec: SeedStack.spec, live: SeedStack.empty)])
+        #expect(!text.contains("known after apply"))
     }
 
     @Test func outputIsStable() throws {
