@@ -61,6 +61,10 @@ public struct ProgressRenderer: Sendable {
     /// failed and skipped steps with each failure.
     public func summary(_ report: ExecutionReport, verb: String, resources: StackPlan.Summary) -> String {
         if report.succeeded {
+            // A destroy only destroys; Terraform says just that.
+            if verb == "Destroy" {
+                return "\(verb) complete! Resources: \(resources.delete) destroyed.\n"
+            }
             return "\(verb) complete! Resources: \(resources.create) added, \(resources.update) changed, \(resources.replace) replaced, \(resources.delete) destroyed.\n"
         }
         var text = "\(verb) \(report.interrupted ? "interrupted" : "failed"): \(report.done.count) done, \(report.failed.count) failed, \(report.skipped.count) skipped.\n"
