@@ -43,3 +43,11 @@ public struct RPLinkError: Error, Sendable, CustomStringConvertible {
         return "\(message): \(cause)"
     }
 }
+
+extension RPLinkError {
+    /// The system's words for an errno value (`strerror`), lowercased to sit in a sentence.
+    static func systemReason(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+}

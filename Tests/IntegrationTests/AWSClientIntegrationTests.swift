@@ -381,7 +381,7 @@ import RPLinkKit
 
     @Test(arguments: [
         PlainHTTPEndpoint(flags: ["--endpoint-url", "http://10.1.2.3:1"], source: "--endpoint-url", exitCode: 64,
-                          message: "Error: The value 'http://10.1.2.3:1' is invalid for '--endpoint-url <url>': plain http is only for a loopback host (an emulator); use https."),
+                          message: "Error: The value 'http://10.1.2.3:1' is invalid for '--endpoint-url <url>': refusing plain http to non-loopback host 10.1.2.3; use https."),
         PlainHTTPEndpoint(environment: ["AWS_ENDPOINT_URL_EC2": "http://10.1.2.3:1"], source: "AWS_ENDPOINT_URL_EC2", exitCode: 1,
                           message: "Error: AWS_ENDPOINT_URL_EC2: refusing plain http to non-loopback host 10.1.2.3; use https"),
     ])

@@ -47,24 +47,35 @@ public struct EndpointResolver: Sendable, Equatable {
     }
 
     static func validated(_ text: String, source: String) throws -> URL {
+        switch check(text) {
+        case .success(let url): return url
+        case .failure(let problem): throw RPLinkError(.configuration, "\(source): \(problem.text)")
+        }
+    }
+
+    struct Problem: Error { var text: String }
+
+    /// The one rule for an endpoint URL, wherever it comes from (the command line makes a
+    /// usage error of it, the environment a configuration error).
+    static func check(_ text: String) -> Result<URL, Problem> {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
-            throw RPLinkError(.configuration, "\(source): \"\(text)\" is not a URL with a scheme and host")
+            return .failure(Problem(text: "\"\(text)\" is not a URL with a scheme and host"))
         }
         // swift-corelibs-foundation's URLSession fails such URLs at once (URLError -1000,
         // "bad URL"), so say so rather than fail every call.
         if host.contains(":") {
-            throw RPLinkError(.configuration, "\(source): \"\(text)\" has an IPv6 address, which URLSession on Linux cannot reach; use a host name (such as localhost) or an IPv4 address")
+            return .failure(Problem(text: "\"\(text)\" has an IPv6 address, which URLSession on Linux cannot reach; use a host name (such as localhost) or an IPv4 address"))
         }
         switch scheme {
         case "https":
-            return url
+            return .success(url)
         case "http":
             guard isLoopback(host) else {
-                throw RPLinkError(.configuration, "\(source): refusing plain http to non-loopback host \(host); use https")
+                return .failure(Problem(text: "refusing plain http to non-loopback host \(host); use https"))
             }
-            return url
+            return .success(url)
         default:
-            throw RPLinkError(.configuration, "\(source): \"\(text)\" must start with https:// (or http:// for a loopback host)")
+            return .failure(Problem(text: "\"\(text)\" must start with https:// (or http:// for a loopback host)"))
         }
     }
 

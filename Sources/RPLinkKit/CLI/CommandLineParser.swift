@@ -139,21 +139,9 @@ public enum CommandLineParser {
             }
             options.parallelism = parallelism
         }
-        if let text = options.endpointURL {
-            let url = URL(string: text)
-            guard let scheme = url?.scheme?.lowercased(), scheme == "http" || scheme == "https",
-                  let host = url?.host, !host.isEmpty
-            else {
-                throw UsageError(
-                    "The value '\(text)' is invalid for '--endpoint-url <url>': expected an http:// or https:// URL.",
-                    command: command)
-            }
-            // A bad value on the command line is a usage error (64), like any other.
-            if scheme == "http" && !EndpointResolver.isLoopback(host) {
-                throw UsageError(
-                    "The value '\(text)' is invalid for '--endpoint-url <url>': plain http is only for a loopback host (an emulator); use https.",
-                    command: command)
-            }
+        // A bad value on the command line is a usage error (64), like any other.
+        if let text = options.endpointURL, case .failure(let problem) = EndpointResolver.check(text) {
+            throw UsageError("The value '\(text)' is invalid for '--endpoint-url <url>': \(problem.text).", command: command)
         }
         return options
     }

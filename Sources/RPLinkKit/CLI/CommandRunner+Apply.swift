@@ -57,10 +57,15 @@ extension CommandRunner {
         }
     }
 
-    /// The file's bytes when it looks like a saved plan (JSON) rather than a spec (YAML).
+    /// The file's bytes when it is a saved plan (a JSON object with `formatVersion`) rather
+    /// than a spec. Only a regular file is looked into: reading a pipe here would leave
+    /// nothing for the spec loader.
     func planFileData(at path: String) -> Data? {
-        guard let data = FileManager.default.contents(atPath: path),
-              data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{")
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+              let data = FileManager.default.contents(atPath: path),
+              data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "{"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["formatVersion"] != nil
         else { return nil }
         return data
     }

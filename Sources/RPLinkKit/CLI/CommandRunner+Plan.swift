@@ -88,8 +88,8 @@ extension CommandRunner {
         } catch {
             // Foundation's NSError dump is noise; the POSIX reason underneath is the answer.
             let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let reason = underlying?.domain == NSPOSIXErrorDomain
-                ? String(cString: strerror(Int32(underlying?.code ?? 0))).lowercased() : error.localizedDescription
+            let reason = underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? RPLinkError.systemReason(Int32($0.code)) : nil }
+                ?? error.localizedDescription
             throw RPLinkError(.io, "cannot write the plan to '\(path)': \(reason)")
         }
     }

@@ -69,6 +69,11 @@ public struct ResourceAddress: Sendable, Hashable, Comparable, Codable, CustomSt
         ResourceAddress(kind: .endpointServicePrincipal, name: nil, key: arn)
     }
 
+    /// A rule of this stack on a security group the stack no longer uses.
+    public static func formerRule(groupId: String, cidr: String) -> ResourceAddress {
+        ResourceAddress(kind: .securityGroupRule, name: "former", key: "\(groupId) \(cidr)")
+    }
+
     /// An endpoint service carrying this stack's tag that is not the one the stack uses.
     public static func strayEndpointService(id: String) -> ResourceAddress {
         ResourceAddress(kind: .endpointService, name: "stray", key: id)

@@ -158,11 +158,16 @@ struct Convergence {
         // Only rules carrying our tag are ours to remove; hand-made rules stay. This stack's
         // rules on a group it no longer uses go too: left there, they would keep the consumer's
         // CIDRs let in (the old group is often the database's own).
-        let elsewhere = live.securityGroupRules.filter { $0.groupId != group.keptId }
-        for rule in liveRules + elsewhere where isOurs(rule.tags) {
+        for rule in liveRules where isOurs(rule.tags) {
             builder.add(
                 PlannedAction(address: Attributes.ruleAddress(rule), action: .delete,
                               reason: "tagged with this stack but no longer in the spec", before: Attributes.rule(rule), after: nil),
+                steps: [.revokeIngress(groupId: rule.groupId, ruleId: rule.id)])
+        }
+        for rule in live.securityGroupRules where rule.groupId != group.keptId && isOurs(rule.tags) {
+            builder.add(
+                PlannedAction(address: .formerRule(groupId: rule.groupId, cidr: rule.cidrIPv4 ?? rule.id), action: .delete,
+                              reason: "on \(rule.groupId), which this stack no longer uses", before: Attributes.rule(rule), after: nil),
                 steps: [.revokeIngress(groupId: rule.groupId, ruleId: rule.id)])
         }
     }
@@ -269,7 +274,7 @@ struct Convergence {
         let address = ResourceAddress.target(ip: ip)
         guard let resource = desired(address) else { return }
         // AWS requires the zone `all` for an IP outside the VPC (preflight warns about those).
-        let outsideVPC = live.vpc.map { IPv4.isOutside(ip, of: $0) } ?? false
+        let outsideVPC = live.vpc.map { SpecFormat.isOutside(ip, cidrBlocks: $0.cidrBlocks) } ?? false
         let register = StepOperation.registerTarget(targetGroup: groupReference, ip: ip, port: port, availabilityZone: outsideVPC ? "all" : nil)
         let registered = live.targets.filter(\.isRegistered)
         let liveArn = live.targetGroup?.arn ?? ""
@@ -297,7 +302,7 @@ struct Convergence {
                 builder.add(PlannedAction(address: address, action: .replace, reason: "the port changed: register the new, deregister the old",
                                           before: before, after: resource.attributes,
                                           changes: Attributes.changes(before: before, after: resource.attributes, forcing: ["port"])),
-                            steps: [register, .deregisterTarget(targetGroupArn: arn, ip: old.id, port: old.port, availabilityZone: old.availabilityZone)])
+                            steps: [register, .deregisterTarget(targetGroupArn: arn, ip: old.id, port: old.port, availabilityZone: old.zoneAll)])
             } else {
                 builder.add(PlannedAction(address: address, action: .create, reason: "not registered", before: nil, after: resource.attributes), steps: [register])
             }
@@ -305,7 +310,7 @@ struct Convergence {
                 builder.add(PlannedAction(address: .target(ip: stray.id), action: .delete,
                                           reason: "not the writer \(ip):\(port), which is the only target (deregistered once the writer is registered)",
                                           before: Attributes.target(stray, targetGroupArn: arn), after: nil),
-                            steps: [.deregisterTarget(targetGroupArn: arn, ip: stray.id, port: stray.port, availabilityZone: stray.availabilityZone)])
+                            steps: [.deregisterTarget(targetGroupArn: arn, ip: stray.id, port: stray.port, availabilityZone: stray.zoneAll)])
             }
         }
     }

@@ -193,6 +193,10 @@ public struct LiveState: Sendable, Codable, Equatable {
             state != "draining" && !(state == "unused" && reason != "Target.NotInUse")
         }
 
+        /// `all` when it was registered so (an IP outside the VPC), which AWS then requires
+        /// again to deregister it; nil otherwise, as AWS needs no zone for an IP inside.
+        public var zoneAll: String? { availabilityZone == "all" ? "all" : nil }
+
         /// Registered, but the load balancer sends it nothing.
         public var isRegisteredButNotInUse: Bool { state == "unused" && reason == "Target.NotInUse" }
     }

@@ -122,7 +122,10 @@ public struct LiveStateReader: Sendable {
         let referenced = spec.producer.securityGroupId.flatMap { id in found.referencedGroups.first { $0.groupId == id } }
         // For a spec that references a group, a `<stack>-nlb` group is a leftover of an
         // earlier spec, for the planner to delete if it carries the stack's tag.
-        let owned = found.namedGroups.first { $0.groupName == spec.ownedSecurityGroupName && $0.vpcId == vpcId }
+        // (Not when the spec references that very group: then it is simply the group in use.)
+        let owned = found.namedGroups.first {
+            $0.groupName == spec.ownedSecurityGroupName && $0.vpcId == vpcId && $0.groupId != spec.producer.securityGroupId
+        }
         let ruleGroupId = spec.ownsSecurityGroup ? owned?.groupId : referenced?.groupId
         // Under the spec's name, or else under an old name with this stack's tags: the spec
         // renamed it, and the planner replaces it rather than leave it behind.

@@ -130,6 +130,14 @@ struct PlanBuilder {
                     dependencies.append(other.id)
                 }
             }
+            // A rule on a group the stack no longer uses goes once the NLB has moved to the new
+            // group and its rules are in: until then the old rule is what lets the consumer in.
+            if step.address.name == "former" && step.address.kind == .securityGroupRule {
+                dependencies += snapshot.filter { other in
+                    (other.address == .loadBalancer && (other.operation.name == "setSecurityGroups" || other.operation.name == "createLoadBalancer"))
+                        || (other.address.kind == .securityGroupRule && other.operation.createsObject)
+                }.map(\.id)
+            }
             // A load balancer found under an old name (renamed in the spec) is deleted with
             // listeners nobody read; a target group they forward to is free only after that.
             if step.address.kind == .targetGroup && step.operation.removesObject {

@@ -34,57 +34,21 @@ public enum Preflight {
             }
         }
         let writer = spec.database.writerIP
-        if IPv4.isOutside(writer, of: vpc) {
+        if SpecFormat.isOutside(writer, cidrBlocks: vpc.cidrBlocks) {
             let blocks = vpc.cidrBlocks.joined(separator: ", ")
-            if IPv4.isPrivate(writer) {
+            if SpecFormat.isPrivate(writer) {
                 warning("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)): IP targets outside the VPC need routing (it is registered with Availability Zone all, as AWS requires)")
             } else {
                 error("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)) and is not a private address: AWS accepts an IP target outside the VPC only from 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10")
             }
         }
         if let target = live.targets.first(where: { $0.id == writer && $0.isRegisteredButNotInUse }) {
-            warning("database.writer_ip", "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): its Availability Zone has no subnet of the load balancer; add a producer subnet in the writer's zone")
+            warning("database.writer_ip", "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): either no listener forwards to the target group yet (an earlier apply stopped halfway: apply again), or the writer's Availability Zone has no subnet of the load balancer (add a producer subnet in that zone)")
         }
         let producerAZs = Set(spec.producer.subnets.map(\.azId))
         for azId in spec.consumer.azIds where !producerAZs.contains(azId) {
             error("consumer.az_ids", "the consumer's AZ id \(azId) has no producer subnet")
         }
         return messages
-    }
-}
-
-/// Just enough IPv4 arithmetic for preflight; the spec validator has already checked the syntax.
-enum IPv4 {
-    static func parse(_ text: String) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard let octet = UInt8(part) else { return nil }
-            value = value << 8 | UInt32(octet)
-        }
-        return value
-    }
-
-    /// Whether the address lies outside every CIDR block of the VPC.
-    static func isOutside(_ text: String, of vpc: LiveState.VPC) -> Bool {
-        guard let address = parse(text) else { return false }
-        return !vpc.cidrBlocks.contains { cidr($0, contains: address) }
-    }
-
-    /// RFC 1918 and RFC 6598 (shared address space): the ranges AWS accepts for IP targets
-    /// outside the VPC.
-    static func isPrivate(_ text: String) -> Bool {
-        guard let address = parse(text) else { return false }
-        return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].contains { cidr($0, contains: address) }
-    }
-
-    static func cidr(_ cidr: String, contains address: UInt32) -> Bool {
-        let parts = cidr.split(separator: "/")
-        guard parts.count == 2, let base = parse(String(parts[0])), let length = Int(parts[1]), (0...32).contains(length) else {
-            return false
-        }
-        let mask: UInt32 = length == 0 ? 0 : UInt32.max << UInt32(32 - length)
-        return base & mask == address & mask
     }
 }

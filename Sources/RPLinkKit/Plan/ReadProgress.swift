@@ -227,7 +227,8 @@ struct ReadProgress: Sendable {
     /// stack's rules on the old group are found there, to be revoked.
     private func rulesWhenReady() -> [ReadCall] {
         guard scope == .plan, let referencedGroups, let namedGroups, let loadBalancers else { return [] }
-        let inUse = loadBalancers.filter { loadBalancerNames.contains($0.name) }.flatMap(\.securityGroups)
+        // Every found NLB's, a renamed one's included (only this stack's tagged rules are kept).
+        let inUse = loadBalancers.flatMap(\.securityGroups)
         let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId) + inUse)
         return groupIds.isEmpty ? [] : [.rules(groupIds: groupIds)]
     }

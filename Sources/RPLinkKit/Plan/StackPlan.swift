@@ -95,7 +95,7 @@ public struct PlannedAction: Sendable, Equatable, Codable {
 
     public var address: ResourceAddress
     public var action: Kind
-    /// Why, in words: "not found", "subnet-0aa removed", "stray target".
+    /// Why, in words: "not found", "differs from the spec: cross_zone", "tagged with this stack but no longer in the spec".
     public var reason: String
     /// The live attributes; nil for a create.
     public var before: [Attribute]?

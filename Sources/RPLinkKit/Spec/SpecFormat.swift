@@ -59,14 +59,37 @@ enum SpecFormat {
     /// Why AWS cannot send traffic to this address as an IP target, if it cannot: the
     /// ranges that are never a host's unicast address.
     static func nonTargetReason(_ address: UInt32) -> String? {
-        let ranges: [(network: UInt32, length: UInt32, what: String)] = [
-            (0x0000_0000, 8, "addresses in 0.0.0.0/8 mean \"this network\""),
-            (0x7F00_0000, 8, "it is a loopback address"),
-            (0xA9FE_0000, 16, "it is a link-local address"),
-            (0xE000_0000, 4, "it is a multicast address"),
-            (0xF000_0000, 4, "addresses in 240.0.0.0/4 are reserved (255.255.255.255 is broadcast)"),
+        let ranges = [
+            ("0.0.0.0/8", "addresses in 0.0.0.0/8 mean \"this network\""),
+            ("127.0.0.0/8", "it is a loopback address"),
+            ("169.254.0.0/16", "it is a link-local address"),
+            ("224.0.0.0/4", "it is a multicast address"),
+            ("240.0.0.0/4", "addresses in 240.0.0.0/4 are reserved (255.255.255.255 is broadcast)"),
         ]
-        return ranges.first { address >> (32 - $0.length) == $0.network >> (32 - $0.length) }?.what
+        return ranges.first { cidr($0.0, contains: address) }?.1
+    }
+
+    /// Whether the CIDR block holds the address (false for a malformed block).
+    static func cidr(_ block: String, contains address: UInt32) -> Bool {
+        let parts = block.split(separator: "/")
+        guard parts.count == 2, let base = ipv4(String(parts[0])), let length = Int(parts[1]), (0...32).contains(length) else {
+            return false
+        }
+        let mask: UInt32 = length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+        return base & mask == address & mask
+    }
+
+    /// Whether the address lies outside every one of these CIDR blocks (a VPC's).
+    static func isOutside(_ text: String, cidrBlocks: [String]) -> Bool {
+        guard let address = ipv4(text) else { return false }
+        return !cidrBlocks.contains { cidr($0, contains: address) }
+    }
+
+    /// RFC 1918 and RFC 6598 (shared address space): the ranges AWS accepts for IP targets
+    /// outside the VPC.
+    static func isPrivate(_ text: String) -> Bool {
+        guard let address = ipv4(text) else { return false }
+        return ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].contains { cidr($0, contains: address) }
     }
 
     /// The partition of a region: ARNs there start `arn:<partition>:`.

@@ -79,10 +79,12 @@ public enum SpecLoader {
         }.map(\.element)
     }
 
+    static let maximumFileSize = 8 << 20
+
     /// The bytes of a spec file, read as a stream so that `/dev/stdin` and `<(…)` work too.
     private static func contents(of file: String) throws(RPLinkError) -> [UInt8] {
         let descriptor = open(file, O_RDONLY)
-        guard descriptor >= 0 else { throw RPLinkError(.io, "cannot read '\(file)': \(lastErrorText())") }
+        guard descriptor >= 0 else { throw RPLinkError(.io, "cannot read '\(file)': \(RPLinkError.systemReason(errno))") }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -91,17 +93,16 @@ public enum SpecLoader {
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw RPLinkError(.io, "cannot read '\(file)': \(lastErrorText())")
+                throw RPLinkError(.io, "cannot read '\(file)': \(RPLinkError.systemReason(errno))")
             }
             bytes += buffer[0..<count]
+            // A pipe can be endless (`/dev/zero`); a spec is a few kilobytes.
+            if bytes.count > maximumFileSize {
+                throw RPLinkError(.io, "cannot read '\(file)': it is larger than \(maximumFileSize / (1 << 20)) MiB, far more than any spec")
+            }
         }
     }
 
-    /// `strerror(errno)`, lowercased as the rest of rplink's messages are.
-    private static func lastErrorText() -> String {
-        let text = String(cString: strerror(errno))
-        return text.prefix(1).lowercased() + text.dropFirst()
-    }
 
     /// The same file however it is named: the resolved, standardised absolute path.
     private static func identity(of file: String) -> String {

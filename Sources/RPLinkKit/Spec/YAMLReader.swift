@@ -145,7 +145,8 @@ final class YAMLReader {
         let before = input.prefix(min(offset, input.count))
         let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        let column = String(decoding: input[lineStart..<before.count], as: UTF8.self).count + 1
+        // In code points, as libyaml counts columns.
+        let column = String(decoding: input[lineStart..<before.count], as: UTF8.self).unicodeScalars.count + 1
         return YAMLMark(line: line, column: column)
     }
 

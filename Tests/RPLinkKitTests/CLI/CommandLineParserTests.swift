@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import RPLinkKit
 
@@ -127,13 +128,19 @@ import Testing
 
     @Test(arguments: ["http://example.com", "http://localhost.evil.com:5000", "http://10.0.0.1:4566"])
     func plainHTTPToANonLoopbackHostIsAUsageError(url: String) {
+        let host = URL(string: url)?.host ?? ""
         #expect(usageError(["plan", "--endpoint-url", url])?.message
-            == "The value '\(url)' is invalid for '--endpoint-url <url>': plain http is only for a loopback host (an emulator); use https.")
+            == "The value '\(url)' is invalid for '--endpoint-url <url>': refusing plain http to non-loopback host \(host); use https.")
     }
 
-    @Test(arguments: ["http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"])
+    @Test(arguments: ["http://127.0.0.1:5000", "http://localhost:5000"])
     func plainHTTPToLoopbackIsAccepted(url: String) {
         #expect(usageError(["plan", "--endpoint-url", url]) == nil)
+    }
+
+    /// The same rule as for AWS_ENDPOINT_URL (EndpointResolver.check), as a usage error.
+    @Test func anIPv6EndpointIsAUsageErrorWithTheReason() {
+        #expect(usageError(["plan", "--endpoint-url", "http://[::1]:5000"])?.message.contains("has an IPv6 address, which URLSession on Linux cannot reach") == true)
     }
 
     @Test func flagsTakeNoValue() {

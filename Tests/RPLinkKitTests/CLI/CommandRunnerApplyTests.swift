@@ -145,6 +145,16 @@ import Testing
         #expect(await api.calls.isEmpty, "refused before any AWS call")
     }
 
+    /// A spec written as a YAML flow mapping starts with `{` too; it is a spec, not a plan.
+    @Test func aSpecInFlowStyleIsNotTakenForAPlanFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rplink-flow-\(UUID().uuidString).yaml").path
+        try Data("{version: 1, name: planetscale-import}\n".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let console = RecordingConsole()
+        #expect(await Self.runner(console, api: FakeAWS().api()).run(arguments: ["destroy", path, "--auto-approve"]) == .success, "\(console.error)")
+        #expect(!console.error.contains("is a saved plan"))
+    }
+
     @Test func aPlanSavedToAMissingFolderSaysSoInPlainWords() async {
         let console = RecordingConsole()
         let path = "/nonexistent-\(UUID().uuidString)/x.plan"

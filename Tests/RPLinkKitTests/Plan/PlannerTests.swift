@@ -130,6 +130,24 @@ import Testing
         #expect(Planner.plan(spec: spec, live: live).kind(of: writer) == .create)
     }
 
+    /// From a referenced group to an owned one: the stack's rule on the old group is revoked
+    /// only after the NLB has moved to the new group and the new rule is in, so the consumer
+    /// is never cut off; and it is planned apart from the rule of the same CIDR on the new group.
+    @Test func aRuleOnTheGroupTheStackLeftIsRevokedAfterTheMove() throws {
+        var referencing = spec
+        referencing.producer.securityGroupId = "sg-0db"
+        let live = SeedStack.converged(referencing)
+        let plan = Planner.plan(spec: spec, live: live)
+        #expect(plan.errors.isEmpty)
+        let former = try #require(plan.steps.first { $0.address == .formerRule(groupId: "sg-0db", cidr: "10.0.1.0/24") })
+        #expect(former.operation.name == "revokeIngress")
+        let move = try #require(plan.steps.first { $0.operation.name == "setSecurityGroups" })
+        let authorize = try #require(plan.steps.first { $0.address == rule && $0.operation.name == "authorizeIngress" })
+        #expect(former.dependsOn.contains(move.id) && former.dependsOn.contains(authorize.id), "\(former.dependsOn)")
+        #expect(!authorize.dependsOn.contains(former.id))
+        #expect(plan.action(for: .formerRule(groupId: "sg-0db", cidr: "10.0.1.0/24"))?.reason == "on sg-0db, which this stack no longer uses")
+    }
+
     @Test func convergedStateIsANoOp() {
         let plan = Planner.plan(spec: spec, live: SeedStack.converged())
         #expect(plan.actions.isEmpty)

@@ -275,4 +275,20 @@ struct ReadProgressTests {
         #expect(spans.count == 12, "\(spans.map(\.call.action))")
         #expect(states["demo"]?.accountId == "123456789012")
     }
+
+    /// A spec that references the very group rplink once made for it (`<stack>-nlb`) uses that
+    /// group: it is not a leftover to delete, in a plan or a destroy.
+    @Test func aReferencedGroupThatIsTheStacksOwnNamedGroupIsNotALeftover() {
+        var spec = SeedStack.spec
+        spec.producer.securityGroupId = "sg-0mine"
+        var group = Self.group("sg-0mine", name: spec.ownedSecurityGroupName)
+        group.tags = SeedStack.tags(.securityGroup, spec)
+        let found = NamedObjects(
+            accountId: SeedStack.account, vpcs: [], subnets: [], referencedGroups: [group], namedGroups: [group],
+            loadBalancers: [], targetGroups: [], services: [])
+        let live = LiveStateReader(api: RecordingQueryAPI()).assemble(spec, found, FoundDetails())
+        #expect(live.referencedSecurityGroup?.id == "sg-0mine")
+        #expect(live.ownedSecurityGroup == nil)
+        #expect(!Planner.plan(spec: spec, live: live, options: PlanOptions(destroy: true)).steps.contains { $0.operation.name == "deleteSecurityGroup" })
+    }
 }

@@ -149,4 +149,12 @@ import Testing
             (error as? RPLinkError)?.message == "cannot read '\(link)': no such file or directory"
         }
     }
+
+    @Test func anEndlessFileIsRefusedInsteadOfFillingMemory() {
+        #expect {
+            try SpecLoader.load(paths: ["/dev/zero"])
+        } throws: { error in
+            (error as? RPLinkError)?.message == "cannot read '/dev/zero': it is larger than 8 MiB, far more than any spec"
+        }
+    }
 }

@@ -36,10 +36,10 @@ public struct CredentialChain: CredentialsProvider {
 
     /// The first source before IMDS that has credentials configured, or nil.
     func resolve(tried: inout [String]) throws -> (any CredentialsProvider)? {
-        let config = try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
         // A profile the user named must exist, even when the environment keys are what signs
-        // (as in the AWS CLI): a typo in AWS_PROFILE would otherwise go unnoticed.
-        if let named = context.namedProfile, config.profile(named) == nil {
+        // (as in the AWS CLI): a typo in AWS_PROFILE would otherwise go unnoticed. The files
+        // are read only when a profile is named or the environment has no keys.
+        if let named = context.namedProfile, let config = try? loadConfig(), config.profile(named) == nil {
             let source = context.profileFlag?.isEmpty == false ? "--profile" : "AWS_PROFILE"
             throw RPLinkError(.credentials, "profile \(named) (from \(source)) is in neither \(config.credentialsPath) nor \(config.configPath); \(known(config))")
         }
@@ -51,6 +51,7 @@ public struct CredentialChain: CredentialsProvider {
             tried.append("environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
         }
 
+        let config = try loadConfig()
         let resolver = ProfileCredentialsResolver(config: config, context: context)
         if let named = context.namedProfile {
             // A profile the user asked for must hold credentials; falling through would use someone else's.
@@ -77,6 +78,10 @@ public struct CredentialChain: CredentialsProvider {
         }
         tried.append("web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)")
         return nil
+    }
+
+    private func loadConfig() throws -> SharedConfig {
+        try SharedConfig.load(environment: context.environment, homeDirectory: context.homeDirectory)
     }
 
     private func known(_ config: SharedConfig) -> String {
