@@ -266,17 +266,4 @@ extension LiveState {
     }
 
     public func ownership(of tags: [Spec.Tag]?) -> Ownership { Ownership(tags: tags, stack: stack) }
-
-    /// Ownership of the stack's singleton objects as found; `.absent` for keyed addresses.
-    public func ownership(of address: ResourceAddress) -> Ownership {
-        switch address {
-        case .securityGroup: ownership(of: ownedSecurityGroup?.tags)
-        case .loadBalancer: ownership(of: loadBalancer?.tags)
-        case .targetGroup: ownership(of: targetGroup?.tags)
-        // A listener belongs to whoever owns its NLB (listener tags are not read).
-        case .listener: listeners.isEmpty ? .absent : ownership(of: loadBalancer?.tags)
-        case .endpointService: ownership(of: endpointServices.first?.tags)
-        default: .absent
-        }
-    }
 }

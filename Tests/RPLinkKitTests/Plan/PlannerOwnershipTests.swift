@@ -94,12 +94,12 @@ import Testing
 @Suite struct OwnershipTests {
     @Test func ownershipFollowsTheStackTag() {
         var live = SeedStack.converged()
-        #expect(live.ownership(of: .loadBalancer) == .ours)
+        #expect(live.ownership(of: live.loadBalancer?.tags) == .ours)
         live.loadBalancer?.tags = []
-        #expect(live.ownership(of: .loadBalancer) == .foreign(otherStack: nil))
+        #expect(live.ownership(of: live.loadBalancer?.tags) == .foreign(otherStack: nil))
         live.loadBalancer?.tags = [.init(key: "rplink:stack", value: "other")]
-        #expect(live.ownership(of: .loadBalancer) == .foreign(otherStack: "other"))
+        #expect(live.ownership(of: live.loadBalancer?.tags) == .foreign(otherStack: "other"))
         live.loadBalancer = nil
-        #expect(live.ownership(of: .loadBalancer) == .absent)
+        #expect(live.ownership(of: live.loadBalancer?.tags) == .absent)
     }
 }
