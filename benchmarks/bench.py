@@ -762,11 +762,6 @@ def render(bench, load_before, load_after, total_seconds):
             f" were free, and a converged plan must make them to know that listener, cross-zone attribute, registered"
             f" target and allowed principals are still as specified.")
         add("")
-    add(f"The separate plans here cost {sum(separate.values()) / largest:.0f} calls each, not the 13 of a stack alone"
-        f" in its VPC: a plan tag-reads every network load balancer and IP target group of its VPC (here the other"
-        f" stacks' too, 20 ARNs a call), since that is how it finds one a spec renamed, which it replaces instead of"
-        f" leaving behind. That, not a cheaper batched plan, is why the ratio is near 25%: it was 35% (212 / 600) before plans looked for renamed objects.")
-    add("")
     ideal = (own_time - version_median + plan_rounds * round_trip) / round_trip
     reads = bench.results["parallel_read"]
     read_total = bench_read_round_trips(bench, round_trip) * round_trip

@@ -218,8 +218,18 @@ struct ReadProgress: Sendable {
 
     private func tagsWhenReady() -> [ReadCall] {
         guard let loadBalancers, let targetGroups else { return [] }
-        let arns = loadBalancers.map(\.arn) + targetGroups.map(\.arn)
+        let arns = Self.candidates(loadBalancers, named: loadBalancerNames, wanted: specs.map { ($0.loadBalancer.name, $0.producer.vpcId) }).map(\.arn)
+            + Self.candidates(targetGroups, named: targetGroupNames, wanted: specs.map { ($0.targetGroup.name, $0.producer.vpcId) }).map(\.arn)
         return arns.isEmpty ? [] : [.tags(arns)]
+    }
+
+    /// The objects whose tags tell whose they are: those under a spec's name and, only in a
+    /// VPC where some spec's name has no object (it may have been renamed), the others there.
+    /// A converged plan thus reads no tags beyond its own objects', however full the VPC.
+    static func candidates<Object: VPCObject>(_ objects: [Object], named names: [String], wanted: [(name: String, vpcId: String)]) -> [Object] {
+        let present = Set(objects.map(\.name))
+        let searched = Set(wanted.filter { !present.contains($0.name) }.map(\.vpcId))
+        return objects.filter { names.contains($0.name) || searched.contains($0.vpcId) }
     }
 
     /// Rules on the groups the specs name, and on the groups the stacks' load balancers use
@@ -227,8 +237,9 @@ struct ReadProgress: Sendable {
     /// stack's rules on the old group are found there, to be revoked.
     private func rulesWhenReady() -> [ReadCall] {
         guard scope == .plan, let referencedGroups, let namedGroups, let loadBalancers else { return [] }
-        // Every found NLB's, a renamed one's included (only this stack's tagged rules are kept).
-        let inUse = loadBalancers.flatMap(\.securityGroups)
+        // The stacks' NLBs', a renamed one's included (only this stack's tagged rules are kept).
+        let inUse = Self.candidates(loadBalancers, named: loadBalancerNames, wanted: specs.map { ($0.loadBalancer.name, $0.producer.vpcId) })
+            .flatMap(\.securityGroups)
         let groupIds = unique(referencedGroups.map(\.groupId) + namedGroups.map(\.groupId) + inUse)
         return groupIds.isEmpty ? [] : [.rules(groupIds: groupIds)]
     }
@@ -241,3 +252,12 @@ struct ReadProgress: Sendable {
         return serviceIds.map { .permissions(serviceId: $0) }
     }
 }
+
+/// A named object of a VPC, as the reader lists them.
+protocol VPCObject {
+    var name: String { get }
+    var vpcId: String { get }
+}
+
+extension ELBv2.LoadBalancer: VPCObject {}
+extension ELBv2.TargetGroup: VPCObject {}

@@ -84,9 +84,11 @@ struct ReadProgressTests {
         #expect(next == [.attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn)])
     }
 
-    /// Other load balancers and target groups in the VPC are only tag-read: one with this
-    /// stack's tags is the stack's under an old name, replaced by the plan; the rest cost nothing more.
-    @Test func loadBalancersAndTargetGroupsUnderOtherNamesAreOnlyAskedForTheirTags() {
+    /// Other load balancers and target groups in the VPC are looked at only when a spec's
+    /// name has no object there (it may have been renamed), and then only for their tags; a
+    /// converged plan reads no tags beyond its own objects', however full the VPC.
+    @Test(arguments: [true, false])
+    func objectsUnderOtherNamesAreTagReadOnlyWhenTheSpecsNameIsMissing(namedExists: Bool) {
         var progress = ReadProgress(specs: [SeedStack.spec])
         var other = Self.loadBalancer
         other.arn = Self.otherArn
@@ -94,13 +96,18 @@ struct ReadProgressTests {
         var otherGroup = Self.targetGroup
         otherGroup.arn = SeedStack.targetGroupArn + "9"
         otherGroup.name = "pl-old-tg"
-        var asked = progress.record(.loadBalancers([Self.loadBalancer, other]))
-        asked += progress.record(.targetGroups([otherGroup, Self.targetGroup]))
-        #expect(asked == [
-            .attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn),
-            .targetHealth(targetGroupArn: SeedStack.targetGroupArn),
-            .tags([SeedStack.loadBalancerArn, Self.otherArn, otherGroup.arn, SeedStack.targetGroupArn]),
-        ])
+        var asked = progress.record(.loadBalancers(namedExists ? [Self.loadBalancer, other] : [other]))
+        asked += progress.record(.targetGroups(namedExists ? [otherGroup, Self.targetGroup] : [otherGroup]))
+        if namedExists {
+            #expect(asked == [
+                .attributes(loadBalancerArn: SeedStack.loadBalancerArn), .listeners(loadBalancerArn: SeedStack.loadBalancerArn),
+                .targetHealth(targetGroupArn: SeedStack.targetGroupArn),
+                .tags([SeedStack.loadBalancerArn, SeedStack.targetGroupArn]),
+            ])
+        } else {
+            // No attributes, listeners or health for them: only their tags say whose they are.
+            #expect(asked == [.tags([Self.otherArn, otherGroup.arn])])
+        }
     }
 
     @Test func targetHealthIsAskedForAsSoonAsTheTargetGroupsAreIn() {
