@@ -45,6 +45,11 @@ public enum Preflight {
         if let target = live.targets.first(where: { $0.id == writer && $0.isRegisteredButNotInUse }) {
             warning("database.writer_ip", "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): either no listener forwards to the target group yet (an earlier apply stopped halfway: apply again), or the writer's Availability Zone has no subnet of the load balancer (add a producer subnet in that zone)")
         }
+        // One inbound rule per CIDR; AWS's default quota is 60 per group (it can be raised).
+        let ruleQuota = 60
+        if spec.consumer.cidrBlocks.count > ruleQuota {
+            warning("consumer.cidr_blocks", "\(spec.consumer.cidrBlocks.count) CIDR blocks make as many inbound rules, over AWS's default quota of \(ruleQuota) per security group: have the quota raised first (Service Quotas: \"Inbound or outbound rules per security group\"), or apply stops at the first rule over it")
+        }
         let producerAZs = Set(spec.producer.subnets.map(\.azId))
         for azId in spec.consumer.azIds where !producerAZs.contains(azId) {
             error("consumer.az_ids", "the consumer's AZ id \(azId) has no producer subnet")

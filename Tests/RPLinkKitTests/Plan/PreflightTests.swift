@@ -73,4 +73,12 @@ import Testing
         #expect(plan.hasErrors)
         #expect(plan.errors.first?.subject == "subnet-0cafed00d")
     }
+
+    @Test func moreCIDRBlocksThanTheDefaultRuleQuotaAreWarnedAbout() {
+        var spec = SeedStack.spec
+        spec.consumer.cidrBlocks = (0..<61).map { "10.\($0 / 256).\($0 % 256).0/24" }
+        #expect(Preflight.check(spec: spec, live: SeedStack.empty).contains { $0.severity == .warning && $0.description.contains("61 CIDR blocks make as many inbound rules") })
+        spec.consumer.cidrBlocks = Array(spec.consumer.cidrBlocks.prefix(60))
+        #expect(!Preflight.check(spec: spec, live: SeedStack.empty).contains { $0.description.contains("CIDR blocks make") })
+    }
 }
