@@ -6,7 +6,7 @@ enum ReadCall: Sendable, Equatable {
     case referencedGroups([String])
     case namedGroups(names: [String], vpcIds: [String])
     /// By the specs' names, and every other network load balancer in the specs' VPCs: a
-    /// load balancer renamed in a spec is found by its tags (read for all of them) instead.
+    /// load balancer renamed in a spec is found by its tags (read when a name is missing).
     case loadBalancers(names: [String], vpcIds: [String])
     /// By the specs' names, and every other IP target group in the specs' VPCs, as above.
     case targetGroups(names: [String], vpcIds: [String])
