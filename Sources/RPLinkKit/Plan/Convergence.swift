@@ -285,9 +285,11 @@ struct Convergence {
             builder.add(PlannedAction(address: address, action: .create, reason: "not registered", before: nil, after: resource.attributes), steps: [register])
         case .replaced:
             if let old = registered.first(where: { $0.id == ip }) {
+                let before = Attributes.target(old, targetGroupArn: liveArn)
+                // Every difference shows (a new port too), the target group forcing the replacement.
                 builder.add(PlannedAction(address: address, action: .replace, reason: "its target group is replaced",
-                                          before: Attributes.target(old, targetGroupArn: liveArn), after: resource.attributes,
-                                          changes: [AttributeChange("target_group_arn", .string(liveArn), .unknown, forcesReplacement: true)]),
+                                          before: before, after: resource.attributes,
+                                          changes: Attributes.changes(before: before, after: resource.attributes, forcing: ["target_group_arn"])),
                             steps: [register])
             } else {
                 builder.add(PlannedAction(address: address, action: .create, reason: "not registered", before: nil, after: resource.attributes), steps: [register])

@@ -306,6 +306,10 @@ import Testing
         #expect(plan.kind(of: .loadBalancer) == nil)
         #expect(plan.steps[order[3]].operation == .createListener(
             loadBalancer: .id(SeedStack.loadBalancerArn), protocolName: "TCP", port: 3307, targetGroup: .ref(.targetGroup), tags: SeedStack.tags(.listener)))
+        // The writer's replacement shows the new port, not only the new target group.
+        let writerChanges = plan.action(for: writer)?.changes.map(\.name) ?? []
+        #expect(writerChanges.sorted() == ["port", "target_group_arn"])
+        #expect(plan.action(for: writer)?.changes.first { $0.name == "target_group_arn" }?.forcesReplacement == true)
     }
 
     @Test func writerIPChangeRegistersNewAndDeregistersOld() {
