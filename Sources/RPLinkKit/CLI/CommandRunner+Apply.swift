@@ -43,17 +43,17 @@ extension CommandRunner {
 
     /// The plan file named by apply's only argument, or nil when the arguments are specs.
     func savedPlan(_ paths: [String]) throws(RPLinkError) -> PlanFile? {
-        let planFiles = paths.filter { planFileData(at: $0) != nil }
-        guard !planFiles.isEmpty else { return nil }
-        guard paths.count == 1, let data = planFileData(at: paths[0]) else {
-            throw RPLinkError(.usage, "'\(planFiles[0])' is a saved plan, which apply takes on its own: rplink apply \(planFiles[0])")
+        // Each file is read once here; the spec loader reads specs itself.
+        guard let (path, data) = paths.lazy.compactMap({ path in self.planFileData(at: path).map { (path, $0) } }).first else { return nil }
+        guard paths.count == 1 else {
+            throw RPLinkError(.usage, "'\(path)' is a saved plan, which apply takes on its own: rplink apply \(path)")
         }
         do {
             return try PlanFile.decode(data)
         } catch let error as RPLinkError {
             throw error
         } catch {
-            throw RPLinkError(.invalidSpec, "'\(paths[0])' is neither a spec nor a plan saved by `rplink plan --out`", cause: error)
+            throw RPLinkError(.invalidSpec, "'\(path)' is neither a spec nor a plan saved by `rplink plan --out`", cause: error)
         }
     }
 

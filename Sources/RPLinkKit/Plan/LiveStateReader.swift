@@ -76,7 +76,7 @@ public struct LiveStateReader: Sendable {
             return .namedGroups(try await ec2.describeSecurityGroups(filters: [.init("group-name", names), .init("vpc-id", vpcIds)]))
         case .loadBalancers(let names, let vpcIds):
             return .loadBalancers(try await elbv2.describeAllLoadBalancers().filter {
-                names.contains($0.name) || (vpcIds.contains($0.vpcId) && $0.type == "network")
+                names.contains($0.name) || (vpcIds.contains($0.vpcId) && $0.type == StackConventions.loadBalancerType)
             })
         case .targetGroups(let names, let vpcIds):
             return .targetGroups(try await elbv2.describeAllTargetGroups().filter {
@@ -148,7 +148,7 @@ public struct LiveStateReader: Sendable {
             securityGroupRules: details.rules
                 .filter { rule in
                     !rule.isEgress && (rule.groupId == ruleGroupId
-                        || (formerGroupIds.contains(rule.groupId) && rule.tags.contains { $0.key == StackConventions.stackTagKey && $0.value == spec.name }))
+                        || (formerGroupIds.contains(rule.groupId) && Ownership(tags: rule.tags, stack: spec.name) == .ours))
                 }
                 .map {
                     LiveState.SecurityGroupRule(
