@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "RPLinkKit", dependencies: ["CYaml"]),
         .executableTarget(name: "rplink", dependencies: ["RPLinkKit"]),
         .testTarget(name: "RPLinkKitTests", dependencies: ["RPLinkKit"], exclude: ["Fixtures"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RPLinkKit"], exclude: ["Support/fault_proxy.py", "Support/kill_proxy.py", "Support/proxy_support.py"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RPLinkKit"], exclude: ["Support/credentials_agent.py", "Support/fault_proxy.py", "Support/kill_proxy.py", "Support/proxy_support.py"]),
     ],
     swiftLanguageModes: [.v6]
 )

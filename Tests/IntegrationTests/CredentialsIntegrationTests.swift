@@ -229,6 +229,67 @@ import RPLinkKit
         #expect(!result.stdout.contains(keys.secretAccessKey) && !result.stderr.contains(keys.secretAccessKey))
     }
 
+    // MARK: - Container credentials
+
+    /// A fake container credentials agent (Support/credentials_agent.py): it hands out `keys`
+    /// to a request carrying `token` and logs each request's path and whether the token matched.
+    struct CredentialsAgent {
+        var folder: URL
+        var helper: HelperScript
+        var log: URL { folder.appendingPathComponent("requests") }
+
+        init(keys: EmulatorCredentials, token: String) async throws {
+            folder = try TemporaryDirectory.make(prefix: "credentials-agent")
+            let document = folder.appendingPathComponent("credentials.json")
+            let json = ["AccessKeyId": keys.accessKeyId, "SecretAccessKey": keys.secretAccessKey, "Expiration": "2099-01-01T00:00:00Z"]
+            try JSONEncoder().encode(json).write(to: document)
+            let portFile = folder.appendingPathComponent("port")
+            let log = folder.appendingPathComponent("requests")
+            helper = try await HelperScript.launch("credentials_agent.py", arguments: [document.path, token, log.path, portFile.path], portFile: portFile)
+        }
+
+        func requests() -> [String] {
+            ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+
+        func remove() {
+            helper.stop()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// The EKS Pod Identity setup: a full URI and a token file, with no keys anywhere else.
+    @Test func planWithContainerCredentialsFetchesThemOnceWithTheTokenFromItsFile() async throws {
+        let emulator = try await Self.shared.emulator()
+        let token = "pod-identity-token-\(UUID().uuidString)"
+        let agent = try await CredentialsAgent(keys: emulator.credentials, token: token)
+        defer { agent.remove() }
+        let (folder, spec) = try await Self.planSpec("container-credentials", emulator: emulator)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tokenFile = folder.appendingPathComponent("token")
+        try token.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let files = try SharedFiles(config: "", credentials: "")
+        defer { files.remove() }
+
+        var environment = files.binaryEnvironment
+        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:\(agent.helper.port)/v1/credentials"
+        environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = tokenFile.path
+        let result = try await RPLinkBinary.locate().run(["plan", spec.path, "--debug"], emulator: emulator, environment: environment)
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stdout.contains("Plan: 8 to add"), "\(result)")
+        #expect(agent.requests() == ["/v1/credentials ok"], "one fetch, with the file's token, cached for the run")
+        let output = result.stdout + result.stderr
+        #expect(!output.contains(token) && !output.contains(emulator.credentials.secretAccessKey))
+
+        // A token the agent refuses fails with the endpoint named and nothing signed.
+        try "stale-token".write(to: tokenFile, atomically: true, encoding: .utf8)
+        let refused = try await RPLinkBinary.locate().run(["plan", spec.path, "--debug"], emulator: emulator, environment: environment)
+        #expect(refused.exitCode == 1, "\(refused)")
+        #expect(refused.stderr.contains("Error: the container credentials endpoint http://127.0.0.1:\(agent.helper.port)/v1/credentials answered HTTP 401"), "\(refused)")
+        #expect(!refused.stderr.contains("aws: "), "no AWS call is made without credentials")
+        #expect(!refused.stderr.contains("stale-token"))
+    }
+
     // MARK: - Precedence
 
     /// Which source wins when several are configured. The right key is the emulator user's;

@@ -28,19 +28,16 @@ final class FaultProxy: @unchecked Sendable {
         var total: Int { counts.values.reduce(0, +) }
     }
 
-    let port: Int
+    var port: Int { helper.port }
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    private let process: Process
+    private let helper: HelperScript
     private let logFile: URL?
 
-    private init(port: Int, process: Process, logFile: URL?) {
-        self.port = port
-        self.process = process
+    private init(helper: HelperScript, logFile: URL?) {
+        self.helper = helper
         self.logFile = logFile
     }
-
-    deinit { stop() }
 
     static func start(upstream: Emulator, failing action: String, times: Int = 1) async throws -> FaultProxy {
         try await launch(arguments: [String(upstream.port), action, String(times)], logFile: nil)
@@ -88,33 +85,9 @@ final class FaultProxy: @unchecked Sendable {
     private static func launch(arguments: [String], logFile: URL?) async throws -> FaultProxy {
         let folder = try TemporaryDirectory.make(prefix: "fault-proxy")
         let portFile = folder.appendingPathComponent("port")
-        let script = RepositoryPaths.root.appendingPathComponent("Tests/IntegrationTests/Support/fault_proxy.py")
-        let process = Process()
-        process.executableURL = try ProcessRunner.which("python3")
-        process.arguments = [script.path] + arguments + [portFile.path]
-        process.standardInput = FileHandle.nullDevice
-        // A reset connection makes the handler thread print a traceback: keep it out of the test log.
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return FaultProxy(port: port, process: process, logFile: logFile)
-            }
-            guard process.isRunning else { throw EmulatorError(description: "fault_proxy.py exited at start") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.terminate()
-        throw EmulatorError(description: "fault_proxy.py did not start within 10 s")
+        let helper = try await HelperScript.launch("fault_proxy.py", arguments: arguments + [portFile.path], portFile: portFile, quiet: true)
+        return FaultProxy(helper: helper, logFile: logFile)
     }
 
-    /// Stops the proxy, by SIGKILL if SIGTERM is not enough within 2 s.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    func stop() { helper.stop() }
 }

@@ -15,15 +15,14 @@ final class KillProxy: @unchecked Sendable {
         var upstreamInFlight = 0
     }
 
-    let port: Int
+    var port: Int { helper.port }
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    private let process: Process
+    private let helper: HelperScript
     private let folder: URL
 
-    private init(port: Int, process: Process, folder: URL) {
-        self.port = port
-        self.process = process
+    private init(helper: HelperScript, folder: URL) {
+        self.helper = helper
         self.folder = folder
     }
 
@@ -35,25 +34,11 @@ final class KillProxy: @unchecked Sendable {
     /// `freezeAfter` nil never freezes; `upstream` nil forwards nothing (a recorder).
     static func start(upstream: Emulator?, freezeAfter: Int? = nil, delay: Duration = .zero) async throws -> KillProxy {
         let folder = try TemporaryDirectory.make(prefix: "kill-proxy")
-        let script = RepositoryPaths.root.appendingPathComponent("Tests/IntegrationTests/Support/kill_proxy.py")
         let milliseconds = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-        let process = Process()
-        process.executableURL = try ProcessRunner.which("python3")
-        process.arguments = [script.path, String(upstream?.port ?? 0), folder.path, String(freezeAfter ?? -1), String(milliseconds)]
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-
-        let portFile = folder.appendingPathComponent("port")
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
-                return KillProxy(port: port, process: process, folder: folder)
-            }
-            guard process.isRunning else { throw EmulatorError(description: "kill_proxy.py exited at start") }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        process.terminate()
-        throw EmulatorError(description: "kill_proxy.py did not start within 10 s")
+        let helper = try await HelperScript.launch(
+            "kill_proxy.py", arguments: [String(upstream?.port ?? 0), folder.path, String(freezeAfter ?? -1), String(milliseconds)],
+            portFile: folder.appendingPathComponent("port"))
+        return KillProxy(helper: helper, folder: folder)
     }
 
     /// The counters as the proxy last wrote them.
@@ -86,12 +71,5 @@ final class KillProxy: @unchecked Sendable {
         return condition(state())
     }
 
-    /// Stops the proxy, by SIGKILL if SIGTERM is not enough within 2 s.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(2)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
+    func stop() { helper.stop() }
 }

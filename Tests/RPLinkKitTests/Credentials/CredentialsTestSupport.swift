@@ -89,7 +89,7 @@ struct TemporaryHome {
 }
 
 /// A metadata fetch that must never be reached.
-let unreachableMetadata: InstanceMetadataCredentialsProvider.Fetch = { request in
+let unreachableMetadata: CredentialsEndpoint.Fetch = { request in
     Issue.record("unexpected IMDS request \(request.method) \(request.url)")
     throw URLError(.cannotConnectToHost)
 }
@@ -99,7 +99,7 @@ func makeContext(
     environment: [String: String] = [:],
     profileFlag: String? = nil,
     sts: STSFactory = STSFactory(),
-    fetchMetadata: @escaping InstanceMetadataCredentialsProvider.Fetch = unreachableMetadata
+    fetchMetadata: @escaping CredentialsEndpoint.Fetch = unreachableMetadata
 ) -> CredentialsContext {
     CredentialsContext(
         environment: environment,

@@ -5,10 +5,10 @@ import Testing
 /// Answers like IMDSv2: a token for the PUT, then the role and its credentials only with that token.
 final class FakeMetadataService: @unchecked Sendable {
     private let lock = NSLock()
-    private var recorded: [InstanceMetadataCredentialsProvider.Request] = []
-    var requests: [InstanceMetadataCredentialsProvider.Request] { lock.withLock { recorded } }
+    private var recorded: [CredentialsEndpoint.Request] = []
+    var requests: [CredentialsEndpoint.Request] { lock.withLock { recorded } }
 
-    var fetch: InstanceMetadataCredentialsProvider.Fetch {
+    var fetch: CredentialsEndpoint.Fetch {
         { request in
             self.lock.withLock { self.recorded.append(request) }
             let path = request.url.path
@@ -72,7 +72,7 @@ final class FakeMetadataService: @unchecked Sendable {
 
     @Test func nonSuccessCodeIsReported() throws {
         let body = Data(#"{"Code": "AssumeRoleUnauthorizedAccess"}"#.utf8)
-        let error = #expect(throws: RPLinkError.self) { _ = try InstanceMetadataCredentialsProvider.decode(body, role: "r") }
+        let error = #expect(throws: RPLinkError.self) { _ = try CredentialsEndpoint.credentials(from: body, source: "the instance metadata service, for role r,") }
         #expect(error?.message.contains("AssumeRoleUnauthorizedAccess") == true)
     }
 }

@@ -1,4 +1,5 @@
-/// The default credential chain, in the SDKs' order: environment, profile, web identity, IMDS.
+/// The default credential chain, in the SDKs' order: environment, profile, web identity,
+/// container credentials (ECS, CodeBuild, EKS Pod Identity), IMDS.
 ///
 /// The profile is used when one is named (`--profile`, `AWS_PROFILE`) or `default` exists;
 /// a named profile that is missing or empty is an error rather than a silent fall-through.
@@ -77,6 +78,11 @@ public struct CredentialChain: CredentialsProvider {
             )
         }
         tried.append("web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)")
+
+        if let container = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) {
+            return container
+        }
+        tried.append("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI)")
         return nil
     }
 

@@ -9,8 +9,9 @@ public struct CredentialsContext: Sendable {
     /// Builds the STS client used for AssumeRole (signed with the given credentials) and
     /// AssumeRoleWithWebIdentity (nil: unsigned).
     public var makeSTS: @Sendable ((any CredentialsProvider)?) -> any QueryAPI
-    /// How IMDS is reached; tests pass a fake so nothing goes to 169.254.169.254.
-    public var fetchMetadata: InstanceMetadataCredentialsProvider.Fetch
+    /// How IMDS and the container credentials endpoint are reached; tests pass a fake so
+    /// nothing goes to a link-local address.
+    public var fetchMetadata: CredentialsEndpoint.Fetch
     /// The clock, in seconds since 1970; used for default session names.
     public var now: @Sendable () -> Double
 
@@ -19,7 +20,7 @@ public struct CredentialsContext: Sendable {
         homeDirectory: String = FileManager.default.homeDirectoryForCurrentUser.path,
         profileFlag: String? = nil,
         makeSTS: @escaping @Sendable ((any CredentialsProvider)?) -> any QueryAPI,
-        fetchMetadata: @escaping InstanceMetadataCredentialsProvider.Fetch = InstanceMetadataCredentialsProvider.urlSessionFetch,
+        fetchMetadata: @escaping CredentialsEndpoint.Fetch = CredentialsEndpoint.urlSessionFetch,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.environment = environment

@@ -112,8 +112,13 @@ struct ProfileCredentialsResolver {
                 throw RPLinkError(.credentials, "profile \(profileName) has credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is true")
             }
             return provider
+        case "EcsContainer":
+            guard let provider = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) else {
+                throw RPLinkError(.credentials, "profile \(profileName) has credential_source = EcsContainer but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
+            }
+            return provider
         default:
-            throw RPLinkError(.credentials, "profile \(profileName): credential_source \"\(source)\" is not supported; use Environment or Ec2InstanceMetadata")
+            throw RPLinkError(.credentials, "profile \(profileName): credential_source \"\(source)\" is not supported; use Environment, Ec2InstanceMetadata or EcsContainer")
         }
     }
 }
