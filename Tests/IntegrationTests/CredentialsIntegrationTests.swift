@@ -231,21 +231,22 @@ import RPLinkKit
 
     // MARK: - Container credentials
 
-    /// A fake container credentials agent (Support/credentials_agent.py): it hands out `keys`
-    /// to a request carrying `token` and logs each request's path and whether the token matched.
+    /// A fake credentials service (Support/credentials_agent.py): it answers `body` to a
+    /// request whose `header` is `token`, and logs each request's path and whether it matched.
     struct CredentialsAgent {
         var folder: URL
         var helper: HelperScript
         var log: URL { folder.appendingPathComponent("requests") }
+        var url: String { "http://127.0.0.1:\(helper.port)" }
 
-        init(keys: EmulatorCredentials, token: String) async throws {
+        init(header: String, token: String, body: [String: Any]) async throws {
             folder = try TemporaryDirectory.make(prefix: "credentials-agent")
-            let document = folder.appendingPathComponent("credentials.json")
-            let json = ["AccessKeyId": keys.accessKeyId, "SecretAccessKey": keys.secretAccessKey, "Expiration": "2099-01-01T00:00:00Z"]
-            try JSONEncoder().encode(json).write(to: document)
+            let document = folder.appendingPathComponent("body.json")
+            try JSONSerialization.data(withJSONObject: body).write(to: document)
             let portFile = folder.appendingPathComponent("port")
             let log = folder.appendingPathComponent("requests")
-            helper = try await HelperScript.launch("credentials_agent.py", arguments: [document.path, token, log.path, portFile.path], portFile: portFile)
+            helper = try await HelperScript.launch(
+                "credentials_agent.py", arguments: [header, token, document.path, log.path, portFile.path], portFile: portFile)
         }
 
         func requests() -> [String] {
@@ -262,7 +263,9 @@ import RPLinkKit
     @Test func planWithContainerCredentialsFetchesThemOnceWithTheTokenFromItsFile() async throws {
         let emulator = try await Self.shared.emulator()
         let token = "pod-identity-token-\(UUID().uuidString)"
-        let agent = try await CredentialsAgent(keys: emulator.credentials, token: token)
+        let keys = emulator.credentials
+        let agent = try await CredentialsAgent(header: "Authorization", token: token, body: [
+            "AccessKeyId": keys.accessKeyId, "SecretAccessKey": keys.secretAccessKey, "Expiration": "2099-01-01T00:00:00Z"])
         defer { agent.remove() }
         let (folder, spec) = try await Self.planSpec("container-credentials", emulator: emulator)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -272,22 +275,63 @@ import RPLinkKit
         defer { files.remove() }
 
         var environment = files.binaryEnvironment
-        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://127.0.0.1:\(agent.helper.port)/v1/credentials"
+        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url + "/v1/credentials"
         environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"] = tokenFile.path
         let result = try await RPLinkBinary.locate().run(["plan", spec.path, "--debug"], emulator: emulator, environment: environment)
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout.contains("Plan: 8 to add"), "\(result)")
         #expect(agent.requests() == ["/v1/credentials ok"], "one fetch, with the file's token, cached for the run")
         let output = result.stdout + result.stderr
-        #expect(!output.contains(token) && !output.contains(emulator.credentials.secretAccessKey))
+        #expect(!output.contains(token) && !output.contains(keys.secretAccessKey))
 
         // A token the agent refuses fails with the endpoint named and nothing signed.
         try "stale-token".write(to: tokenFile, atomically: true, encoding: .utf8)
         let refused = try await RPLinkBinary.locate().run(["plan", spec.path, "--debug"], emulator: emulator, environment: environment)
         #expect(refused.exitCode == 1, "\(refused)")
-        #expect(refused.stderr.contains("Error: the container credentials endpoint http://127.0.0.1:\(agent.helper.port)/v1/credentials answered HTTP 401"), "\(refused)")
+        #expect(refused.stderr.contains("Error: the container credentials endpoint \(agent.url)/v1/credentials answered HTTP 401"), "\(refused)")
         #expect(!refused.stderr.contains("aws: "), "no AWS call is made without credentials")
         #expect(!refused.stderr.contains("stale-token"))
+    }
+
+    // MARK: - IAM Identity Center
+
+    /// A developer signed in with `aws sso login`: the token in the AWS CLI's cache (named by
+    /// Python's hashlib, not rplink's SHA-1), traded at a fake portal for the emulator user's keys.
+    @Test func planWithAnSSOProfileTradesTheCachedSignInForTheRolesKeysOnce() async throws {
+        let emulator = try await Self.shared.emulator()
+        let keys = emulator.credentials
+        let accessToken = "sso-access-token-\(UUID().uuidString)"
+        let portal = try await CredentialsAgent(header: "x-amz-sso_bearer_token", token: accessToken, body: ["roleCredentials": [
+            "accessKeyId": keys.accessKeyId, "secretAccessKey": keys.secretAccessKey, "expiration": 4_070_908_800_000]])
+        defer { portal.remove() }
+        let (folder, spec) = try await Self.planSpec("sso", emulator: emulator)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("home")
+        let cacheName = try await Boto.runPython("import hashlib; print(hashlib.sha1(b'corp').hexdigest())", environment: [:]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cache = home.appendingPathComponent(".aws/sso/cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try #"{"startUrl": "https://corp.awsapps.com/start", "region": "us-east-1", "accessToken": "\#(accessToken)", "expiresAt": "2099-01-01T00:00:00Z"}"#
+            .write(to: cache.appendingPathComponent("\(cacheName).json"), atomically: true, encoding: .utf8)
+        try """
+            [profile platform]
+            sso_session = corp
+            sso_account_id = 123456789012
+            sso_role_name = PlatformAdmin
+
+            [sso-session corp]
+            sso_start_url = https://corp.awsapps.com/start
+            sso_region = us-east-1
+
+            """.write(to: home.appendingPathComponent(".aws/config"), atomically: true, encoding: .utf8)
+
+        let result = try await RPLinkBinary.locate().run(["plan", spec.path, "--profile", "platform"], emulator: emulator, environment: [
+            "HOME": home.path, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_ENDPOINT_URL_SSO": portal.url,
+        ])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stdout.contains("Plan: 8 to add"), "\(result)")
+        #expect(portal.requests() == ["/federation/credentials?account_id=123456789012&role_name=PlatformAdmin ok"])
+        let output = result.stdout + result.stderr
+        #expect(!output.contains(accessToken) && !output.contains(keys.secretAccessKey))
     }
 
     // MARK: - Precedence

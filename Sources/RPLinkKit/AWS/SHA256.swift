@@ -131,12 +131,6 @@ public struct SHA256: Sendable {
     }
 }
 
-extension UInt32 {
-    @inline(__always)
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-        (self >> count) | (self << (32 - count))
-    }
-}
 
 extension Sequence where Element == UInt8 {
     /// Lowercase hexadecimal, two digits per byte.

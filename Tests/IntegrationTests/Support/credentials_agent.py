@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""A fake container credentials agent (the ECS agent, the EKS Pod Identity agent) on loopback.
+"""A fake credentials service on loopback: a container credentials agent (the ECS agent, the
+EKS Pod Identity agent) or the IAM Identity Center portal.
 
-    credentials_agent.py CREDENTIALS_JSON TOKEN LOG_FILE PORT_FILE
+    credentials_agent.py HEADER TOKEN BODY_FILE LOG_FILE PORT_FILE
 
-Answers every GET with the contents of CREDENTIALS_JSON when the Authorization header is
-TOKEN, and with 401 otherwise. Appends one line per request to LOG_FILE: the path and
-whether the token matched ("ok" or "refused"), never the header itself.
+Answers every GET with the contents of BODY_FILE when the HEADER header (Authorization,
+x-amz-sso_bearer_token) is TOKEN, and with 401 otherwise. Appends one line per request to
+LOG_FILE: the path with its query and whether the token matched ("ok" or "refused"), never
+the header itself.
 """
 import http.server
 import sys
@@ -14,15 +16,15 @@ import sys
 sys.dont_write_bytecode = True
 from proxy_support import serve  # noqa: E402
 
-CREDENTIALS, TOKEN, LOG_FILE, PORT_FILE = sys.argv[1:5]
+HEADER, TOKEN, BODY_FILE, LOG_FILE, PORT_FILE = sys.argv[1:6]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        matched = self.headers.get("Authorization") == TOKEN
+        matched = self.headers.get(HEADER) == TOKEN
         with open(LOG_FILE, "a") as log:
             log.write(f"{self.path} {'ok' if matched else 'refused'}\n")
-        body = open(CREDENTIALS, "rb").read() if matched else b'{"message": "bad token"}'
+        body = open(BODY_FILE, "rb").read() if matched else b'{"message": "bad token"}'
         self.send_response(200 if matched else 401)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -145,11 +145,11 @@ final class FakeContainerAgent: @unchecked Sendable {
         let agent = FakeContainerAgent()
         let environment = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"]
         // No profile: the container answers, and IMDS (unreachableMetadata would record an issue) is never asked.
-        let credentials = try await CredentialChain(context: makeContext(home: home, environment: environment, fetchMetadata: agent.fetch)).credentials()
+        let credentials = try await CredentialChain(context: makeContext(home: home, environment: environment, fetchHTTP: agent.fetch)).credentials()
         #expect(credentials == Self.taskCredentials)
 
         try home.write(".aws/credentials", "[default]\naws_access_key_id = AKIADEFAULT\naws_secret_access_key = s\n")
-        let fromProfile = try await CredentialChain(context: makeContext(home: home, environment: environment, fetchMetadata: agent.fetch)).credentials()
+        let fromProfile = try await CredentialChain(context: makeContext(home: home, environment: environment, fetchHTTP: agent.fetch)).credentials()
         #expect(fromProfile.accessKeyId == "AKIADEFAULT")
         #expect(agent.requests.count == 1)
     }
@@ -158,7 +158,7 @@ final class FakeContainerAgent: @unchecked Sendable {
         let home = try TemporaryHome()
         defer { home.cleanUp() }
         let context = makeContext(home: home, environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds"],
-                                  fetchMetadata: { request in
+                                  fetchHTTP: { request in
                                       #expect(request.url.host == "127.0.0.1", "only the container endpoint is asked")
                                       return .init(status: 503, body: Data())
                                   })
@@ -181,7 +181,7 @@ final class FakeContainerAgent: @unchecked Sendable {
         let agent = FakeContainerAgent()
         let sts = STSFactory()
         let context = makeContext(home: home, environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds"],
-                                  profileFlag: "deploy", sts: sts, fetchMetadata: agent.fetch)
+                                  profileFlag: "deploy", sts: sts, fetchHTTP: agent.fetch)
         let credentials = try await CredentialChain(context: context).credentials()
         #expect(credentials.accessKeyId == "ASIAASSUMED")
         #expect(sts.clients.first?.calls.map(\.action) == ["AssumeRole"])

@@ -270,7 +270,7 @@ import Testing
         let home = try TemporaryHome()
         defer { home.cleanUp() }
         let fake = FakeMetadataService()
-        let credentials = try await CredentialChain(context: makeContext(home: home, fetchMetadata: fake.fetch)).credentials()
+        let credentials = try await CredentialChain(context: makeContext(home: home, fetchHTTP: fake.fetch)).credentials()
         #expect(credentials.accessKeyId == "ASIAIMDS")
         #expect(fake.requests.first?.url.absoluteString.hasPrefix("http://169.254.169.254/") == true)
     }
@@ -279,7 +279,7 @@ import Testing
         let home = try TemporaryHome()
         defer { home.cleanUp() }
         let error = await #expect(throws: RPLinkError.self) {
-            _ = try await CredentialChain(context: makeContext(home: home, fetchMetadata: { _ in throw URLError(.timedOut) })).credentials()
+            _ = try await CredentialChain(context: makeContext(home: home, fetchHTTP: { _ in throw URLError(.timedOut) })).credentials()
         }
         #expect(error?.message.contains("no AWS credentials found") == true)
         #expect(error?.message.contains("instance metadata service at http://169.254.169.254") == true)
@@ -300,7 +300,7 @@ import Testing
         defer { home.cleanUp() }
         try home.write(".aws/config", "[default]\nregion = us-east-1\n")
         let fake = FakeMetadataService()
-        let credentials = try await CredentialChain(context: makeContext(home: home, fetchMetadata: fake.fetch)).credentials()
+        let credentials = try await CredentialChain(context: makeContext(home: home, fetchHTTP: fake.fetch)).credentials()
         #expect(credentials.accessKeyId == "ASIAIMDS")
     }
 

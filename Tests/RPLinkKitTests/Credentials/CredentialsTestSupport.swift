@@ -99,14 +99,14 @@ func makeContext(
     environment: [String: String] = [:],
     profileFlag: String? = nil,
     sts: STSFactory = STSFactory(),
-    fetchMetadata: @escaping CredentialsEndpoint.Fetch = unreachableMetadata
+    fetchHTTP: @escaping CredentialsEndpoint.Fetch = unreachableMetadata
 ) -> CredentialsContext {
     CredentialsContext(
         environment: environment,
         homeDirectory: home.path,
         profileFlag: profileFlag,
         makeSTS: sts.make,
-        fetchMetadata: fetchMetadata,
+        fetchHTTP: fetchHTTP,
         now: { 1_795_550_000 }
     )
 }

@@ -59,7 +59,7 @@ final class FakeMetadataService: @unchecked Sendable {
     @Test func disabledMetadataIsNeverCalledByTheChain() async throws {
         let home = try TemporaryHome()
         defer { home.cleanUp() }
-        let context = makeContext(home: home, environment: ["AWS_EC2_METADATA_DISABLED": "true"], fetchMetadata: unreachableMetadata)
+        let context = makeContext(home: home, environment: ["AWS_EC2_METADATA_DISABLED": "true"], fetchHTTP: unreachableMetadata)
         await #expect(throws: RPLinkError.self) { _ = try await CredentialChain(context: context).credentials() }
     }
 

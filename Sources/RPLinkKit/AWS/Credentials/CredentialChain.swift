@@ -23,7 +23,7 @@ public struct CredentialChain: CredentialsProvider {
         if let provider = try resolve(tried: &tried) {
             return try await provider.credentials()
         }
-        if let imds = try InstanceMetadataCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) {
+        if let imds = try InstanceMetadataCredentialsProvider(environment: context.environment, fetch: context.fetchHTTP) {
             tried.append("the EC2 instance metadata service at \(imds.endpoint.absoluteString)")
             do {
                 return try await imds.credentials()
@@ -79,7 +79,7 @@ public struct CredentialChain: CredentialsProvider {
         }
         tried.append("web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)")
 
-        if let container = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) {
+        if let container = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchHTTP) {
             return container
         }
         tried.append("container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI)")

@@ -9,9 +9,9 @@ public struct CredentialsContext: Sendable {
     /// Builds the STS client used for AssumeRole (signed with the given credentials) and
     /// AssumeRoleWithWebIdentity (nil: unsigned).
     public var makeSTS: @Sendable ((any CredentialsProvider)?) -> any QueryAPI
-    /// How IMDS and the container credentials endpoint are reached; tests pass a fake so
-    /// nothing goes to a link-local address.
-    public var fetchMetadata: CredentialsEndpoint.Fetch
+    /// How IMDS, the container credentials endpoint and the IAM Identity Center portal are
+    /// reached; tests pass a fake so nothing goes to a link-local address or AWS.
+    public var fetchHTTP: CredentialsEndpoint.Fetch
     /// The clock, in seconds since 1970; used for default session names.
     public var now: @Sendable () -> Double
 
@@ -20,14 +20,14 @@ public struct CredentialsContext: Sendable {
         homeDirectory: String = FileManager.default.homeDirectoryForCurrentUser.path,
         profileFlag: String? = nil,
         makeSTS: @escaping @Sendable ((any CredentialsProvider)?) -> any QueryAPI,
-        fetchMetadata: @escaping CredentialsEndpoint.Fetch = CredentialsEndpoint.urlSessionFetch,
+        fetchHTTP: @escaping CredentialsEndpoint.Fetch = CredentialsEndpoint.urlSessionFetch,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.environment = environment
         self.homeDirectory = homeDirectory
         self.profileFlag = profileFlag
         self.makeSTS = makeSTS
-        self.fetchMetadata = fetchMetadata
+        self.fetchHTTP = fetchHTTP
         self.now = now
     }
 

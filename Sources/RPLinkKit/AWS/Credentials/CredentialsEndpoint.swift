@@ -3,18 +3,23 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// What the HTTP credential sources share: the EC2 instance metadata service and the container
-/// credentials endpoint are both plain HTTP GETs (IMDSv2 adds a PUT) answering the same JSON.
+/// What the HTTP credential sources share: the EC2 instance metadata service, the container
+/// credentials endpoint and the IAM Identity Center portal are plain HTTP GETs (IMDSv2 adds
+/// a PUT); the first two answer the same JSON document.
 public enum CredentialsEndpoint {
     public struct Request: Sendable, Equatable {
         public var method: String
         public var url: URL
         public var headers: [String: String]
+        /// Seconds: 1 for the link-local services (the SDKs' value, so the chain fails fast where
+        /// none answers), more for a service across the internet.
+        public var timeout: TimeInterval
 
-        public init(method: String, url: URL, headers: [String: String]) {
+        public init(method: String, url: URL, headers: [String: String], timeout: TimeInterval = 1) {
             self.method = method
             self.url = url
             self.headers = headers
+            self.timeout = timeout
         }
     }
 
@@ -31,10 +36,9 @@ public enum CredentialsEndpoint {
     /// How a request is sent; tests pass a fake so nothing goes to a link-local address.
     public typealias Fetch = @Sendable (Request) async throws -> Response
 
-    /// The real fetch: a 1 second timeout, as the SDKs use for IMDS, so the chain fails fast
-    /// where no such service answers.
+    /// The real fetch, with the request's timeout.
     public static let urlSessionFetch: Fetch = { request in
-        var urlRequest = URLRequest(url: request.url, timeoutInterval: 1)
+        var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: urlRequest)

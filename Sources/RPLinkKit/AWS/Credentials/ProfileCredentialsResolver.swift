@@ -1,7 +1,10 @@
+import Foundation
+
 /// Turns a shared-config profile into the provider its settings describe.
 ///
 /// Supported: static keys, `role_arn` with `source_profile` (chains allowed, cycles refused)
-/// or `credential_source`, `role_arn` with `web_identity_token_file`, and `credential_process`.
+/// or `credential_source`, `role_arn` with `web_identity_token_file`, `credential_process`, and
+/// IAM Identity Center (`sso_session`, or the legacy `sso_start_url`).
 struct ProfileCredentialsResolver {
     var config: SharedConfig
     var context: CredentialsContext
@@ -18,16 +21,52 @@ struct ProfileCredentialsResolver {
         if let roleArn = profile.nonEmpty("role_arn") {
             return try assumeRoleProvider(profileName: name, profile: profile, roleArn: roleArn, chain: chain)
         }
+        // IAM Identity Center before keys and credential_process, in botocore's order.
+        if let settings = try ssoSettings(profileName: name, profile: profile) {
+            return SSOCredentialsProvider(
+                settings: settings,
+                cacheDirectory: URL(fileURLWithPath: context.homeDirectory).appendingPathComponent(".aws/sso/cache").path,
+                portal: try SSOCredentialsProvider.portal(region: settings.region, environment: context.environment),
+                fetch: context.fetchHTTP,
+                now: context.now
+            )
+        }
         if let keys = try staticKeys(profileName: name, profile: profile) {
             return StaticCredentialsProvider(keys)
         }
         if let command = profile.nonEmpty("credential_process") {
             return ProcessCredentialsProvider(command: command, profileName: name, environment: context.environment)
         }
-        if profile.nonEmpty("sso_session") != nil || profile.nonEmpty("sso_start_url") != nil {
-            throw RPLinkError(.credentials, "profile \(name) uses AWS IAM Identity Center (SSO), which rplink does not read directly; use `credential_process = aws configure export-credentials --profile \(name) --format process` in another profile")
-        }
         return nil
+    }
+
+    /// The IAM Identity Center settings of a profile that uses it: `sso_session` naming an
+    /// `[sso-session]` section, or the legacy `sso_start_url` and `sso_region` in the profile.
+    private func ssoSettings(profileName: String, profile: [String: String]) throws -> SSOCredentialsProvider.Settings? {
+        let sessionName = profile.nonEmpty("sso_session")
+        guard sessionName != nil || profile.nonEmpty("sso_start_url") != nil else { return nil }
+        var source = profile
+        if let sessionName {
+            guard let session = config.ssoSession(sessionName) else {
+                throw RPLinkError(.credentials, "profile \(profileName) names sso_session \(sessionName), but \(config.configPath) has no [sso-session \(sessionName)] section")
+            }
+            source = session
+        }
+        let origin = sessionName.map { "[sso-session \($0)]" } ?? "profile \(profileName)"
+        func required(_ key: String, in settings: [String: String], of owner: String) throws -> String {
+            guard let value = settings.nonEmpty(key) else {
+                throw RPLinkError(.credentials, "\(owner) uses IAM Identity Center but sets no \(key)")
+            }
+            return value
+        }
+        return SSOCredentialsProvider.Settings(
+            profileName: profileName,
+            sessionName: sessionName,
+            startURL: try required("sso_start_url", in: source, of: origin),
+            region: try required("sso_region", in: source, of: origin),
+            accountId: try required("sso_account_id", in: profile, of: "profile \(profileName)"),
+            roleName: try required("sso_role_name", in: profile, of: "profile \(profileName)")
+        )
     }
 
     private func staticKeys(profileName: String, profile: [String: String]) throws -> AWSCredentials? {
@@ -108,12 +147,12 @@ struct ProfileCredentialsResolver {
             }
             return provider
         case "Ec2InstanceMetadata":
-            guard let provider = try InstanceMetadataCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) else {
+            guard let provider = try InstanceMetadataCredentialsProvider(environment: context.environment, fetch: context.fetchHTTP) else {
                 throw RPLinkError(.credentials, "profile \(profileName) has credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is true")
             }
             return provider
         case "EcsContainer":
-            guard let provider = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchMetadata) else {
+            guard let provider = try ContainerCredentialsProvider(environment: context.environment, fetch: context.fetchHTTP) else {
                 throw RPLinkError(.credentials, "profile \(profileName) has credential_source = EcsContainer but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set")
             }
             return provider

@@ -6,13 +6,17 @@ public struct SharedConfig: Sendable, Equatable {
     var credentialsFile: [String: [String: String]]
     /// Profiles from the config file, where sections are `[profile name]` and `[default]`.
     var configFile: [String: [String: String]]
+    /// `[sso-session name]` sections of the config file: IAM Identity Center start URL and region.
+    var ssoSessions: [String: [String: String]]
     /// Where the two files were looked for, for error messages.
     public var credentialsPath: String
     public var configPath: String
 
-    init(credentialsFile: [String: [String: String]], configFile: [String: [String: String]], credentialsPath: String, configPath: String) {
+    init(credentialsFile: [String: [String: String]], configFile: [String: [String: String]], ssoSessions: [String: [String: String]] = [:],
+         credentialsPath: String, configPath: String) {
         self.credentialsFile = credentialsFile
         self.configFile = configFile
+        self.ssoSessions = ssoSessions
         self.credentialsPath = credentialsPath
         self.configPath = configPath
     }
@@ -24,6 +28,7 @@ public struct SharedConfig: Sendable, Equatable {
         let credentials = try read(credentialsPath)
         let config = try read(configPath)
         var configProfiles: [String: [String: String]] = [:]
+        var ssoSessions: [String: [String: String]] = [:]
         // `[profile default]` and `[default]` both name the default profile; `[profile x]` wins when both exist.
         for (section, values) in config.sections.sorted(by: { $0.key < $1.key }) {
             if section.hasPrefix("profile ") || section.hasPrefix("profile\t") {
@@ -31,12 +36,15 @@ public struct SharedConfig: Sendable, Equatable {
                 configProfiles[name, default: [:]].merge(values) { _, new in new }
             } else if section == "default", configProfiles["default"] == nil {
                 configProfiles["default"] = values
+            } else if section.hasPrefix("sso-session ") {
+                ssoSessions[String(section.dropFirst("sso-session ".count)).trimmingWhitespace] = values
             }
-            // Other sections (`sso-session x`, `services x`) are not profiles.
+            // Other sections (`services x`) hold no credentials.
         }
         return SharedConfig(
             credentialsFile: credentials.sections,
             configFile: configProfiles,
+            ssoSessions: ssoSessions,
             credentialsPath: credentialsPath,
             configPath: configPath
         )
@@ -48,6 +56,11 @@ public struct SharedConfig: Sendable, Equatable {
         let fromCredentials = credentialsFile[name]
         if fromConfig == nil && fromCredentials == nil { return nil }
         return (fromConfig ?? [:]).merging(fromCredentials ?? [:]) { _, credentialsValue in credentialsValue }
+    }
+
+    /// The settings of an `[sso-session name]` section.
+    public func ssoSession(_ name: String) -> [String: String]? {
+        ssoSessions[name]
     }
 
     /// The `region` of a profile, for `RegionResolver`.
