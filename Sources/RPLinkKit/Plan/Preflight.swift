@@ -50,10 +50,6 @@ public enum Preflight {
         if spec.consumer.cidrBlocks.count > ruleQuota {
             warning("consumer.cidr_blocks", "\(spec.consumer.cidrBlocks.count) CIDR blocks make as many inbound rules, over AWS's default quota of \(ruleQuota) per security group: have the quota raised first (Service Quotas: \"Inbound or outbound rules per security group\"), or apply stops at the first rule over it")
         }
-        let producerAZs = Set(spec.producer.subnets.map(\.azId))
-        for azId in spec.consumer.azIds where !producerAZs.contains(azId) {
-            error("consumer.az_ids", "the consumer's AZ id \(azId) has no producer subnet")
-        }
         return messages
     }
 }

@@ -59,13 +59,6 @@ import Testing
         #expect(messages.allSatisfy { $0.severity == .warning })
     }
 
-    @Test func consumerAZWithoutProducerSubnetIsAnError() {
-        var spec = spec
-        spec.consumer.azIds.append("use1-az3")
-        let messages = Preflight.check(spec: spec, live: LiveState.empty(for: spec, accountId: SeedStack.account))
-        #expect(messages.map(\.message) == ["the consumer's AZ id use1-az3 has no producer subnet"])
-    }
-
     @Test func preflightErrorsReachThePlan() {
         var live = SeedStack.empty
         live.subnets[0].azId = "use1-az9"
