@@ -74,7 +74,8 @@ public struct ContainerCredentialsProvider: CredentialsProvider {
     public func credentials() async throws -> AWSCredentials {
         var headers: [String: String] = [:]
         if let token = try authorizationToken() { headers["Authorization"] = token }
-        let request = CredentialsEndpoint.Request(method: "GET", url: url, headers: headers)
+        // botocore's timeout for the agents: the first answer of EKS Pod Identity's can be slow.
+        let request = CredentialsEndpoint.Request(method: "GET", url: url, headers: headers, timeout: 2)
         let source = "the container credentials endpoint \(url.absoluteString)"
         var attempt = 1
         while true {

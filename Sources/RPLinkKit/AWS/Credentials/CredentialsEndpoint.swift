@@ -14,12 +14,14 @@ public enum CredentialsEndpoint {
         /// Seconds: 1 for the link-local services (the SDKs' value, so the chain fails fast where
         /// none answers), more for a service across the internet.
         public var timeout: TimeInterval
+        public var body: Data?
 
-        public init(method: String, url: URL, headers: [String: String], timeout: TimeInterval = 1) {
+        public init(method: String, url: URL, headers: [String: String], timeout: TimeInterval = 1, body: Data? = nil) {
             self.method = method
             self.url = url
             self.headers = headers
             self.timeout = timeout
+            self.body = body
         }
     }
 
@@ -40,6 +42,7 @@ public enum CredentialsEndpoint {
     public static let urlSessionFetch: Fetch = { request in
         var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
         urlRequest.httpMethod = request.method
+        urlRequest.httpBody = request.body
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: urlRequest)
         return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)

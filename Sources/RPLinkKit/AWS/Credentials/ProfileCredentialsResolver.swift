@@ -27,6 +27,7 @@ struct ProfileCredentialsResolver {
                 settings: settings,
                 cacheDirectory: URL(fileURLWithPath: context.homeDirectory).appendingPathComponent(".aws/sso/cache").path,
                 portal: try SSOCredentialsProvider.portal(region: settings.region, environment: context.environment),
+                oidc: try SSOCredentialsProvider.oidc(region: settings.region, environment: context.environment),
                 fetch: context.fetchHTTP,
                 now: context.now
             )
@@ -40,15 +41,22 @@ struct ProfileCredentialsResolver {
         return nil
     }
 
-    /// The IAM Identity Center settings of a profile that uses it: `sso_session` naming an
-    /// `[sso-session]` section, or the legacy `sso_start_url` and `sso_region` in the profile.
+    /// The IAM Identity Center settings of a profile that uses it (one with `sso_account_id` or
+    /// `sso_role_name`, as botocore decides): `sso_session` naming an `[sso-session]` section,
+    /// or the legacy `sso_start_url` and `sso_region` in the profile.
     private func ssoSettings(profileName: String, profile: [String: String]) throws -> SSOCredentialsProvider.Settings? {
+        guard profile.nonEmpty("sso_account_id") != nil || profile.nonEmpty("sso_role_name") != nil else { return nil }
         let sessionName = profile.nonEmpty("sso_session")
-        guard sessionName != nil || profile.nonEmpty("sso_start_url") != nil else { return nil }
         var source = profile
         if let sessionName {
             guard let session = config.ssoSession(sessionName) else {
                 throw RPLinkError(.credentials, "profile \(profileName) names sso_session \(sessionName), but \(config.configPath) has no [sso-session \(sessionName)] section")
+            }
+            // botocore refuses a profile and its session that disagree, rather than pick one.
+            for key in ["sso_start_url", "sso_region"] {
+                if let own = profile.nonEmpty(key), let shared = session.nonEmpty(key), own != shared {
+                    throw RPLinkError(.credentials, "profile \(profileName) sets \(key) = \(own) but its [sso-session \(sessionName)] sets \(shared); keep one")
+                }
             }
             source = session
         }

@@ -36,8 +36,13 @@ public struct SharedConfig: Sendable, Equatable {
                 configProfiles[name, default: [:]].merge(values) { _, new in new }
             } else if section == "default", configProfiles["default"] == nil {
                 configProfiles["default"] = values
-            } else if section.hasPrefix("sso-session ") {
-                ssoSessions[String(section.dropFirst("sso-session ".count)).trimmingWhitespace] = values
+            } else if section.hasPrefix("sso-session"), let separator = section.dropFirst("sso-session".count).first, separator.isWhitespace {
+                // botocore splits the header like a shell word list: `[sso-session "my sso"]` is `my sso`.
+                var name = String(section.dropFirst("sso-session".count)).trimmingWhitespace
+                if name.count >= 2, let quote = name.first, quote == "\"" || quote == "'", name.last == quote {
+                    name = String(name.dropFirst().dropLast())
+                }
+                ssoSessions[name] = values
             }
             // Other sections (`services x`) hold no credentials.
         }
