@@ -313,6 +313,8 @@ import Testing
         #expect(plan.exitCode == 0, "\(plan)")
         #expect(plan.stdout.contains("-/+ load_balancer.nlb"), "\(plan)")
         #expect(plan.stdout.contains("-/+ target_group.writer"), "\(plan)")
+        #expect(plan.stdout.contains("its load balancer is replaced; the old listener goes with the old load balancer"), "\(plan)")
+        #expect(!plan.stdout.contains("not found"), "nothing of the stack is missing, it is renamed: \(plan)")
         #expect(plan.stdout.contains("must be sent to the consumer again"), "\(plan)")
 
         let apply = try await run(["apply", "--auto-approve", setup.spec.path], setup)

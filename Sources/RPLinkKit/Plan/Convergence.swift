@@ -336,7 +336,10 @@ struct Convergence {
         let listenersAreOurs = isOurs(loadBalancerTags)
         let candidate = live.listeners.first { $0.port == port } ?? (listenersAreOurs ? live.listeners.first : nil)
         guard let listener = candidate, loadBalancer != .created else {
-            builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: [create])
+            // A load balancer found under its old name is read without its listeners: those go
+            // with it, so "not found" would mislead.
+            let reason = loadBalancer == .replaced ? "its load balancer is replaced; the old listener goes with the old load balancer" : "not found"
+            builder.add(PlannedAction(address: address, action: .create, reason: reason, before: nil, after: after), steps: [create])
             return
         }
         let before = Attributes.listener(listener, loadBalancerArn: liveArn)

@@ -138,6 +138,11 @@ struct PlanBuilder {
                         || (other.address.kind == .securityGroupRule && other.operation.createsObject)
                 }.map(\.id)
             }
+            // The NLB moves to another group only once that group lets the consumer in: a
+            // group's inbound rules apply to PrivateLink traffic too.
+            if step.address == .loadBalancer && step.operation.name == "setSecurityGroups" {
+                dependencies += snapshot.filter { $0.address.kind == .securityGroupRule && $0.operation.createsObject }.map(\.id)
+            }
             // A load balancer found under an old name (renamed in the spec) is deleted with
             // listeners nobody read; a target group they forward to is free only after that.
             if step.address.kind == .targetGroup && step.operation.removesObject {

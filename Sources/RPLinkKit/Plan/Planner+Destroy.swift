@@ -3,6 +3,16 @@ extension Planner {
     /// a referenced security group or anything untagged.
     static func planDestroy(into builder: inout PlanBuilder) {
         let live = builder.live
+        defer {
+            // Every object of a stack lives in (or hangs off an NLB in) the spec's VPC. Where
+            // that VPC is missing and nothing was found, "nothing to destroy" would be a false
+            // all-clear: the likely cause is the wrong region or account, with the stack still
+            // running where it was made.
+            if live.vpc == nil && builder.actions.isEmpty {
+                let vpcId = builder.spec.producer.vpcId
+                builder.error(vpcId, "the VPC \(vpcId) does not exist in account \(live.accountId), region \(builder.spec.region), so no object of this stack can be found here; check the spec's region and the account of your credentials")
+            }
+        }
         func isOurs(_ tags: [Spec.Tag]) -> Bool { live.ownership(of: tags) == .ours }
         func untagged(_ address: ResourceAddress, _ what: String) {
             builder.note(address.description, "\(what) is not tagged \(StackConventions.stackTagKey)=\(builder.spec.name); destroy leaves it alone")

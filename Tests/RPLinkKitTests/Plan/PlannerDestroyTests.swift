@@ -46,6 +46,14 @@ import Testing
         #expect(plan.errors.isEmpty)
     }
 
+    @Test func destroyWhereTheVPCIsMissingAndNothingIsFoundIsAnErrorNotAnAllClear() {
+        var live = SeedStack.empty
+        live.vpc = nil
+        let plan = Planner.plan(spec: spec, live: live, options: destroy)
+        #expect(plan.errors.map(\.message) == ["the VPC \(spec.producer.vpcId) does not exist in account \(SeedStack.account), region \(spec.region), so no object of this stack can be found here; check the spec's region and the account of your credentials"])
+        #expect(!plan.hasChanges)
+    }
+
     @Test func destroyIsNotBlockedByPreflight() {
         var live = SeedStack.converged()
         live.vpc = nil

@@ -74,6 +74,7 @@ import Testing
         #expect(actions[.loadBalancer]?.changes.contains { $0.name == "name" && $0.forcesReplacement } == true)
         #expect(actions[.targetGroup]?.action == .replace)
         #expect(actions[.endpointService]?.action == .replace)
+        #expect(actions[.listener]?.reason == "its load balancer is replaced; the old listener goes with the old load balancer")
         #expect(plan.notes.contains { $0.description.contains("must be sent to the consumer again") })
         let deleteLoadBalancer = try #require(plan.steps.first { $0.operation == .deleteLoadBalancer(loadBalancerArn: SeedStack.loadBalancerArn) })
         let deleteTargetGroup = try #require(plan.steps.first { $0.operation == .deleteTargetGroup(targetGroupArn: SeedStack.targetGroupArn) })
@@ -145,6 +146,7 @@ import Testing
         let authorize = try #require(plan.steps.first { $0.address == rule && $0.operation.name == "authorizeIngress" })
         #expect(former.dependsOn.contains(move.id) && former.dependsOn.contains(authorize.id), "\(former.dependsOn)")
         #expect(!authorize.dependsOn.contains(former.id))
+        #expect(move.dependsOn.contains(authorize.id), "the new group lets the consumer in before the NLB moves to it")
         #expect(plan.action(for: .formerRule(groupId: "sg-0db", cidr: "10.0.1.0/24"))?.reason == "on sg-0db, which this stack no longer uses")
     }
 
@@ -399,5 +401,11 @@ import Testing
         #expect(move < delete)
         #expect(plan.steps[delete].dependsOn.contains(plan.steps[move].id))
         #expect(plan.kind(of: rule) == .create)
+        // The consumer is never cut off: the new rule is in before the NLB moves, and the old
+        // rule on the owned group goes only after the move.
+        let authorize = try #require(plan.steps.first { $0.address == rule && $0.operation.name == "authorizeIngress" })
+        #expect(plan.steps[move].dependsOn.contains(authorize.id), "\(plan.steps[move].dependsOn)")
+        let revoke = try #require(plan.steps.first { $0.operation.name == "revokeIngress" })
+        #expect(revoke.dependsOn.contains(plan.steps[move].id) && revoke.dependsOn.contains(authorize.id), "\(revoke)")
     }
 }
