@@ -10,7 +10,7 @@ public enum PlanJSONRenderer {
             "format_version": formatVersion,
             "stacks": plans.map(stackObject),
             // Every stack's summary added up; each stack has its own as well.
-            "summary": summaryObject(plans.map(\.summary).reduce(StackPlan.Summary(), +)),
+            "summary": summaryObject(plans.map(\.presentedSummary).reduce(StackPlan.Summary(), +)),
         ]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
@@ -21,7 +21,7 @@ public enum PlanJSONRenderer {
             "name": plan.stack,
             "region": plan.region,
             "account_id": plan.accountId,
-            "actions": plan.actions.map { action -> [String: Any] in
+            "actions": plan.presentedActions.map { action -> [String: Any] in
                 [
                     "address": action.address.description,
                     "action": action.action.rawValue,
@@ -33,10 +33,10 @@ public enum PlanJSONRenderer {
                     "after_unknown": (action.after ?? []).filter { $0.value.containsUnknown }.map(\.name).sorted(),
                 ]
             },
-            "summary": summaryObject(plan.summary),
+            "summary": summaryObject(plan.presentedSummary),
             "errors": plan.errors.map(\.description),
             "warnings": plan.warnings.map(\.description),
-            "notes": plan.notes.map(\.description),
+            "notes": plan.hasErrors ? [] : plan.notes.map(\.description),
         ]
     }
 

@@ -1,7 +1,8 @@
 /// Renders plans for people, in Terraform's spirit: one line per action with its symbol,
 /// the attributes that change beneath it, notes and warnings, then the summary line. Errors
-/// are rendered apart (`errors`), for standard error; a plan with errors has no summary line,
-/// since it cannot be applied.
+/// are rendered apart (`errors`), for standard error; a plan with errors shows only its
+/// warnings, with neither actions nor summary line: it cannot be applied, and actions made
+/// up around an error (a subnet that does not exist "replaces" the NLB) would mislead.
 public struct PlanTextRenderer: Sendable {
     /// ANSI colour; the CLI turns it on only for a terminal without NO_COLOR.
     public var color: Bool
@@ -16,14 +17,14 @@ public struct PlanTextRenderer: Sendable {
 
     public func render(_ plan: StackPlan) -> String {
         var lines = ["Stack \(plan.stack) (region \(plan.region), account \(plan.accountId))", ""]
-        for action in plan.actions {
+        for action in plan.presentedActions {
             let symbol = paint(action.action.symbol, for: action.action)
             lines.append("  \(symbol) \(action.address)  # \(action.reason)")
             lines += attributeLines(action).map { "      " + $0 }
         }
-        if !plan.actions.isEmpty { lines.append("") }
+        if !plan.presentedActions.isEmpty { lines.append("") }
         let messages: [(String, Ansi, PlanMessage)] =
-            plan.notes.map { ("Note", .bold, $0) } + plan.warnings.map { ("Warning", .yellow, $0) }
+            (plan.hasErrors ? [] : plan.notes.map { ("Note", .bold, $0) }) + plan.warnings.map { ("Warning", .yellow, $0) }
         for (label, style, message) in messages {
             lines.append("\(paint(label + ":", style)) \(message)")
         }

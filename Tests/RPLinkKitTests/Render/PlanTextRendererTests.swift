@@ -83,6 +83,24 @@ import Testing
         #expect(coloured.contains("\u{1B}[31m-\u{1B}[0m target.writer"))
     }
 
+    /// A mistyped subnet: the planner still "replaces" the NLB around it, which is not shown.
+    @Test func aPlanWithErrorsShowsNoActionsNotesOrCounts() throws {
+        var spec = SeedStack.spec
+        spec.producer.subnets[0].subnetId = "subnet-0cafed00dc"
+        var live = SeedStack.converged()
+        live.missingSubnetIds = ["subnet-0cafed00dc"]
+        let plan = Planner.plan(spec: spec, live: live)
+        try #require(plan.hasErrors && plan.hasChanges, "the planner made actions around the error: \(plan.actions)")
+        let text = PlanTextRenderer().render(plan)
+        #expect(!text.contains("load_balancer.nlb") && !text.contains("Note:"), "\(text)")
+        #expect(text == "Stack planetscale-import (region us-east-1, account \(SeedStack.account))\n\nNo plan: 1 error to fix first.\n")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(PlanJSONRenderer.render([plan]).utf8)) as? [String: Any])
+        let stack = try #require((json["stacks"] as? [[String: Any]])?.first)
+        #expect((stack["actions"] as? [Any])?.isEmpty == true && (stack["notes"] as? [Any])?.isEmpty == true)
+        #expect(json["summary"] as? [String: Int] == ["create": 0, "update": 0, "replace": 0, "delete": 0])
+        #expect((stack["errors"] as? [String])?.count == 1)
+    }
+
     @Test func errorsAreShownWithTheStack() {
         var live = SeedStack.empty
         live.vpc = nil
