@@ -58,7 +58,7 @@ extension CommandName {
         case .destroy:
             [.flag("auto-approve", "Destroy without asking for 'yes'; needed when stdin is not a terminal.")]
         case .output:
-            [.flag("json", "Print the outputs as one JSON object per stack.")]
+            [.flag("json", "Print the outputs as JSON: one object for one stack, an object of them by stack name for several.")]
         }
     }
 

@@ -53,7 +53,9 @@ public struct StackOutputs: Sendable, Equatable {
             }
         }
         if let serviceName, let serviceId {
-            text += "\nSend the endpoint service name \(serviceName) (id \(serviceId)) to your vendor: account \(consumerAccountId) is allowed to create an interface endpoint to it.\n"
+            let others = allowedPrincipals.filter { !$0.hasSuffix(":iam::\(consumerAccountId):root") }.count
+            let who = others == 0 ? "account \(consumerAccountId) is" : "account \(consumerAccountId) and \(others) more principal\(others == 1 ? "" : "s") (allowed_principals) are"
+            text += "\nSend the endpoint service name \(serviceName) (id \(serviceId)) to your vendor: \(who) allowed to create an interface endpoint to it.\n"
         }
         return text
     }

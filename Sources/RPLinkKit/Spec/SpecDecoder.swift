@@ -206,7 +206,12 @@ struct SpecDecoder {
     private mutating func decodeRegion(_ node: YAMLNode) -> String? {
         guard let text = string(node, path: "region") else { return nil }
         guard SpecFormat.isRegion(text) else {
-            report(node.mark, "invalid region \(Self.quoted(text)): expected a region code such as us-east-1 or eu-central-1")
+            // `us-east-1a` is an Availability Zone of us-east-1: say so rather than only refuse it.
+            if let last = text.last, last.isLetter, SpecFormat.isRegion(String(text.dropLast())) {
+                report(node.mark, "invalid region \(Self.quoted(text)): that is an Availability Zone name; the region is \(text.dropLast())")
+            } else {
+                report(node.mark, "invalid region \(Self.quoted(text)): expected a region code such as us-east-1 or eu-central-1")
+            }
             return nil
         }
         return text

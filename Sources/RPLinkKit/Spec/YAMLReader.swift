@@ -19,6 +19,8 @@ final class YAMLReader {
     // between calls; a Swift stored property's address is not guaranteed to be stable.
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let input: UnsafeMutableBufferPointer<UInt8>
+    /// The bytes of `input` in use: an empty document still allocates one, never initialised.
+    private let inputCount: Int
     private var problems: [YAMLProblem] = []
 
     init(bytes: [UInt8]) {
@@ -26,6 +28,7 @@ final class YAMLReader {
         parser.initialize(to: yaml_parser_t())
         input = .allocate(capacity: max(bytes.count, 1))
         _ = input.initialize(from: bytes)
+        inputCount = bytes.count
         yaml_parser_initialize(parser)
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, input.baseAddress, bytes.count)
@@ -133,7 +136,21 @@ final class YAMLReader {
         if let context = state.context.map({ String(cString: $0) }) {
             message += " \(context) that starts at \(Self.mark(state.context_mark))"
         }
-        return YAMLProblem(mark: Self.mark(state.problem_mark), message: message)
+        let mark = Self.mark(state.problem_mark)
+        // libyaml does not say that the character it cannot read is a tab.
+        if character(at: mark) == "\t" && !message.contains("tab") {
+            message += "; it is a tab, and YAML indents with spaces only"
+        }
+        return YAMLProblem(mark: mark, message: message)
+    }
+
+    /// The character at a 1-based line and column (in code points, as libyaml counts).
+    private func character(at mark: YAMLMark) -> Unicode.Scalar? {
+        let lines = input.prefix(inputCount).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = String(decoding: lines[mark.line - 1], as: UTF8.self).unicodeScalars
+        guard mark.column >= 1, mark.column <= scalars.count else { return nil }
+        return scalars[scalars.index(scalars.startIndex, offsetBy: mark.column - 1)]
     }
 
     private static func mark(_ mark: yaml_mark_t) -> YAMLMark {
@@ -142,7 +159,7 @@ final class YAMLReader {
 
     /// The line and column (in characters) of a byte of the input.
     private func mark(ofByteOffset offset: Int) -> YAMLMark {
-        let before = input.prefix(min(offset, input.count))
+        let before = input.prefix(min(offset, inputCount))
         let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
         let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         // In code points, as libyaml counts columns.

@@ -111,6 +111,13 @@ import Testing
         #expect(text.contains("account 123456789012 is allowed"))
     }
 
+    @Test func vendorSentenceCountsTheOtherAllowedPrincipals() {
+        var spec = SeedStack.spec
+        spec.consumer.principals = ["arn:aws:iam::123456789012:role/importer"]
+        let text = StackOutputs(spec: spec, live: SeedStack.converged(spec)).renderText()
+        #expect(text.contains("account 123456789012 and 1 more principal (allowed_principals) are allowed to create an interface endpoint"), "\(text)")
+    }
+
     @Test func textOfAnEmptyStackShowsNoneAndNoVendorSentence() {
         let text = StackOutputs(spec: SeedStack.spec, live: SeedStack.empty).renderText()
         #expect(text.contains("  service_id = (none)\n"))
