@@ -189,11 +189,13 @@ import Testing
 
         #expect(result.exitCode == 0, "\(result)")
         let plan = try #require(document.stacks.first)
-        // What the runbook made is taken over as it is: tags are added, nothing is created or replaced.
+        // What the runbook made is taken over as it is: tags are added (the listener's like its
+        // NLB's), nothing is created or replaced.
         #expect(plan.actionLines == [
             "update \(Self.ruleAddress)",
             "update load_balancer.nlb",
             "update target_group.writer",
+            "update listener.db",
             "update endpoint_service.main",
         ])
         let service = try #require(plan.actions.first { $0.address == "endpoint_service.main" })

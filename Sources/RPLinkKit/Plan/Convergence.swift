@@ -331,7 +331,8 @@ struct Convergence {
         let after = resource.attributes + [Attribute("tags", .tags(resource.tags))]
         let liveArn = live.loadBalancer?.arn ?? ""
         // Listeners have no life of their own: whoever owns the NLB owns them. Their tags are
-        // therefore not read (that would cost a third round of calls), only their NLB's.
+        // therefore not read (that would cost a third round of calls), only their NLB's, which
+        // also stand in for them below.
         let loadBalancerTags = live.loadBalancer?.tags ?? []
         let listenersAreOurs = isOurs(loadBalancerTags)
         let candidate = live.listeners.first { $0.port == port } ?? (listenersAreOurs ? live.listeners.first : nil)
@@ -358,9 +359,20 @@ struct Convergence {
         if !changes.isEmpty {
             steps.append(.modifyListener(listenerArn: listener.arn, protocolName: StackConventions.listenerProtocol, port: port, targetGroup: targetGroupReference))
         }
+        // rplink keeps a listener's tags equal to its NLB's (but for rplink:resource), so the
+        // NLB's tags stand in for the listener's unread ones: a tag edit of the spec reaches
+        // the listener too, with no third round of reads.
+        let presumedTags = loadBalancerTags.map { tag in
+            tag.key == StackConventions.resourceTagKey ? Spec.Tag(key: tag.key, value: address.description) : tag
+        }
+        var allChanges = changes
+        if let tagChange = Attributes.tagChange(live: presumedTags, desired: resource.tags) {
+            allChanges.append(tagChange)
+            steps += Attributes.tagSteps(.elbv2, id: listener.arn, live: presumedTags, desired: resource.tags)
+        }
         if !steps.isEmpty {
-            let reason = adopting ? "adopt: take it over with its load balancer" : Self.differs(changes)
-            builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: changes), steps: steps)
+            let reason = adopting ? "adopt: take it over with its load balancer" : Self.differs(allChanges)
+            builder.add(PlannedAction(address: address, action: .update, reason: reason, before: before, after: after, changes: allChanges), steps: steps)
         }
         for stray in live.listeners where stray.arn != listener.arn && listenersAreOurs {
             builder.add(PlannedAction(address: ResourceAddress(kind: .listener, name: "stray", key: String(stray.port)), action: .delete,

@@ -35,13 +35,14 @@ import Testing
     @Test func adoptTagsEveryHandMadeResourceAndChangesNothingElse() {
         let plan = Planner.plan(spec: spec, live: handMade, options: .init(adopt: true))
         #expect(plan.errors.isEmpty)
-        // The listener is taken over with its load balancer: it needs no tag of its own.
-        let adopted: Set<ResourceAddress> = [.securityGroup, .securityGroupRule(cidr: "10.0.1.0/24"), .loadBalancer, .targetGroup, .endpointService]
+        // The listener is taken over with its load balancer, and tagged like it.
+        let adopted: Set<ResourceAddress> = [.securityGroup, .securityGroupRule(cidr: "10.0.1.0/24"), .loadBalancer, .listener, .targetGroup, .endpointService]
         #expect(Set(plan.actions.map(\.address)) == adopted)
         #expect(plan.actions.allSatisfy { $0.action == .update && $0.reason.contains("adopt") })
         #expect(plan.operationNames.allSatisfy { $0 == "tagResource" })
         #expect(plan.steps.contains { $0.operation == .tagResource(service: .elbv2, resourceId: SeedStack.loadBalancerArn, tags: SeedStack.tags(.loadBalancer)) })
         #expect(plan.steps.contains { $0.operation == .tagResource(service: .ec2, resourceId: SeedStack.serviceId, tags: SeedStack.tags(.endpointService)) })
+        #expect(plan.steps.contains { $0.operation == .tagResource(service: .elbv2, resourceId: SeedStack.listenerArn, tags: SeedStack.tags(.listener)) })
     }
 
     @Test func withoutAdoptEveryHandMadeResourceIsRefused() {

@@ -97,12 +97,13 @@ import Testing
         let plan = Planner.plan(spec: after, live: live)
         #expect(plan.errors.isEmpty)
         let dropped = remaining.isEmpty ? ["env", "team", "rplink:tags"] : ["env"]
-        let untagged = plan.steps.compactMap { step -> [String]? in
-            if case .untagResource(_, _, let keys) = step.operation { keys } else { nil }
+        let untagged = plan.steps.compactMap { step -> (String, [String])? in
+            if case .untagResource(_, let id, let keys) = step.operation { (id, keys) } else { nil }
         }
-        // The security group, its rule, the NLB, the target group and the service (listeners' tags are not read).
-        #expect(untagged.count == 5)
-        #expect(untagged.allSatisfy { $0 == dropped }, "\(untagged)")
+        // The security group, its rule, the NLB, its listener (whose tags follow the NLB's), the target group and the service.
+        #expect(untagged.count == 6)
+        #expect(untagged.contains { $0.0 == SeedStack.listenerArn })
+        #expect(untagged.allSatisfy { $0.1 == dropped }, "\(untagged)")
         let change = try #require(plan.action(for: .loadBalancer)?.changes.first { $0.name == "tags" })
         guard case .object(let shown)? = change.after else { Issue.record("no tags after"); return }
         #expect(shown.contains { $0.name == "owner" })
