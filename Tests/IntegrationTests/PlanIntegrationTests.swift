@@ -202,6 +202,25 @@ import Testing
         #expect(service.before?["id"] == .string(stack.serviceId))
     }
 
+    /// A spec whose stack name changed plans a new stack; the old one, still up in the same VPC
+    /// and not in this run, is named in a note. Planned together with the new one, it is not.
+    @Test func aRenamedStackIsNamedInANoteAndNotWhenItIsPlannedToo() async throws {
+        let setup = try await PlanSetup.make(suite: Self.shared)
+        defer { setup.removeFolder() }
+        let old = try await setup.applyStacks(["before-rename"], with: rplink)
+        let newFolder = setup.folder.appendingPathComponent("new", isDirectory: true)
+        try FileManager.default.createDirectory(at: newFolder, withIntermediateDirectories: true)
+        let renamed = try setup.fixture.writeSpec(name: "after-rename", in: newFolder)
+
+        let plan = try await rplink.run(["plan", renamed.path], emulator: setup.emulator)
+        #expect(plan.exitCode == 0, "\(plan)")
+        #expect(plan.stdout.contains("Note: stack after-rename: load_balancer.nlb: \(setup.fixture.vpcId) already has the load balancer of rplink stack before-rename, not planned here"), "\(plan)")
+
+        let both = try await rplink.run(["plan", renamed.path, old[0].path], emulator: setup.emulator)
+        #expect(both.exitCode == 0, "\(both)")
+        #expect(!both.stdout.contains("not planned here"), "\(both)")
+    }
+
     // MARK: - saved plans
 
     @Test func savedPlanIsRefusedOnceTheLiveStateItWasMadeFromChanges() async throws {

@@ -190,6 +190,10 @@ struct Convergence {
         let after = resource.attributes + [Attribute("tags", .tags(resource.tags))]
         guard let loadBalancer = live.loadBalancer else {
             builder.add(PlannedAction(address: address, action: .create, reason: "not found", before: nil, after: after), steps: create)
+            if !live.otherStacks.isEmpty {
+                let stacks = live.otherStacks.joined(separator: ", ")
+                builder.note(address.description, "\(spec.producer.vpcId) already has the load balancer of rplink stack\(live.otherStacks.count == 1 ? "" : "s") \(stacks), not planned here. A stack's name is its identity: if this spec renames one of them, that stack stays up beside this one; destroy it with its old spec")
+            }
             return .created
         }
         let before = Attributes.loadBalancer(loadBalancer)

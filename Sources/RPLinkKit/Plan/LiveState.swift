@@ -23,13 +23,17 @@ public struct LiveState: Sendable, Codable, Equatable {
     public var endpointServices: [EndpointService]
     /// Allowed principals of the stack's endpoint service.
     public var allowedPrincipals: [String]
+    /// Other rplink stacks with a load balancer in this VPC that the run does not plan, known
+    /// when this stack's load balancer is missing (their tags are read then): a spec whose
+    /// stack name changed would otherwise build a second stack beside the first in silence.
+    public var otherStacks: [String] = []
 
     public init(
         stack: String, accountId: String, vpc: VPC? = nil, subnets: [Subnet] = [], missingSubnetIds: [String] = [],
         referencedSecurityGroup: SecurityGroup? = nil, ownedSecurityGroup: SecurityGroup? = nil,
         securityGroupRules: [SecurityGroupRule] = [], loadBalancer: LoadBalancer? = nil,
         targetGroup: TargetGroup? = nil, targets: [Target] = [], listeners: [Listener] = [],
-        endpointServices: [EndpointService] = [], allowedPrincipals: [String] = []
+        endpointServices: [EndpointService] = [], allowedPrincipals: [String] = [], otherStacks: [String] = []
     ) {
         self.stack = stack
         self.accountId = accountId
@@ -45,6 +49,7 @@ public struct LiveState: Sendable, Codable, Equatable {
         self.listeners = listeners
         self.endpointServices = endpointServices
         self.allowedPrincipals = allowedPrincipals
+        self.otherStacks = otherStacks
     }
 
     public struct VPC: Sendable, Codable, Equatable {

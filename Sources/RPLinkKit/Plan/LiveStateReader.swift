@@ -26,10 +26,22 @@ public struct LiveStateReader: Sendable {
     public func read(_ specs: [Spec]) async throws -> [String: LiveState] {
         let (found, details) = try await readBothSteps(specs, scope: .plan)
         var states: [String: LiveState] = [:]
+        let planned = Set(specs.map(\.name))
         for spec in specs {
-            states[spec.name] = assemble(spec, found, details)
+            var state = assemble(spec, found, details)
+            if state.loadBalancer == nil {
+                state.otherStacks = Self.otherStacks(in: spec.producer.vpcId, found, details, besides: planned)
+            }
+            states[spec.name] = state
         }
         return states
+    }
+
+    /// The `rplink:stack` tags of the load balancers in `vpcId` whose tags were read, but for
+    /// the stacks in `planned`.
+    static func otherStacks(in vpcId: String, _ found: NamedObjects, _ details: FoundDetails, besides planned: Set<String>) -> [String] {
+        let names = found.loadBalancers.filter { $0.vpcId == vpcId }.compactMap { details.tags[$0.arn]?[StackConventions.stackTagKey] }
+        return Set(names).subtracting(planned).sorted()
     }
 
     /// The outputs of each spec's stack, keyed by stack name, from a read of only what they

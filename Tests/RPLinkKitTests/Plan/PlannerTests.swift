@@ -84,6 +84,18 @@ import Testing
         #expect(plan.steps.contains { $0.operation.name == "createLoadBalancer" } && plan.steps.contains { $0.operation.name == "createListener" })
     }
 
+    /// A new stack in a VPC holding other rplink stacks that the run does not plan says that a
+    /// renamed stack would stay up beside it; a stack whose NLB exists says nothing.
+    @Test func aNewStackBesideOtherStacksNotesThatARenameLeavesTheOldOneUp() {
+        var live = SeedStack.empty
+        live.otherStacks = ["old-name"]
+        let plan = Planner.plan(spec: spec, live: live)
+        let note = plan.notes.first { $0.subject == "load_balancer.nlb" }
+        #expect(note?.message.contains("already has the load balancer of rplink stack old-name, not planned here") == true, "\(plan.notes)")
+        #expect(note?.message.contains("destroy it with its old spec") == true)
+        #expect(!Planner.plan(spec: spec, live: SeedStack.empty).notes.contains { $0.subject == "load_balancer.nlb" })
+    }
+
     /// A tag key dropped from the spec is removed from every object that carries it; a key
     /// someone else added (not listed in `rplink:tags`) is left alone.
     @Test(arguments: [["team": "data"], [:]])
