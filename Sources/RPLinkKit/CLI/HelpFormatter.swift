@@ -14,14 +14,15 @@ public enum HelpFormatter {
             "OPTIONS:\n" + rows((command.options + [.version, .help]).map(row)),
             "GLOBAL OPTIONS:\n" + rows(OptionDefinition.global.map(row)),
         ]
-        if command == .plan {
-            sections.append("EXIT STATUS:\n" + rows([
-                ("0", "Success; with --detailed-exitcode: nothing to change."),
-                ("1", "Error."),
-                ("2", "Changes present (only with --detailed-exitcode)."),
-                ("64", "Bad command line."),
-            ]))
-        }
+        let changes = command == .apply || command == .destroy
+        var statuses = [
+            ("0", command == .plan ? "Success; with --detailed-exitcode: nothing to change." : "Success."),
+            ("1", changes ? "Error; also after a first Ctrl-C, once the running steps have finished." : "Error."),
+        ]
+        if command == .plan { statuses.append(("2", "Changes present (only with --detailed-exitcode).")) }
+        statuses.append(("64", "Bad command line."))
+        if changes { statuses.append(("130", "Stopped at once by a second Ctrl-C; run the same command again to converge.")) }
+        sections.append("EXIT STATUS:\n" + rows(statuses))
         return sections.joined(separator: "\n\n") + "\n"
     }
 

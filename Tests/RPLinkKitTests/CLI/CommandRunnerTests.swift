@@ -34,6 +34,18 @@ import Testing
         #expect(console.error.isEmpty)
     }
 
+    /// Every command's help ends with its exit statuses; those that change AWS say what Ctrl-C does.
+    @Test(arguments: CommandName.allCases)
+    func everyCommandsHelpListsItsExitStatuses(command: CommandName) async {
+        let console = RecordingConsole()
+        #expect(await runner(console).run(arguments: [command.rawValue, "--help"]) == .success)
+        let statuses = console.output.components(separatedBy: "EXIT STATUS:\n").last ?? ""
+        #expect(console.output.contains("EXIT STATUS:\n"))
+        #expect(statuses.contains("  0 ") && statuses.contains("  1 ") && statuses.contains("  64 "))
+        #expect(statuses.contains("  2 ") == (command == .plan))
+        #expect(statuses.contains("  130 ") == (command == .apply || command == .destroy))
+    }
+
     @Test func badCommandLineExits64WithErrorAndUsageOnStandardError() async {
         let console = RecordingConsole()
         #expect(await runner(console).run(arguments: ["apply", "--json"]) == .usage)
