@@ -291,6 +291,14 @@ import RPLinkKit
         #expect(refused.stderr.contains("Error: the container credentials endpoint \(agent.url)/v1/credentials answered HTTP 401"), "\(refused)")
         #expect(!refused.stderr.contains("aws: "), "no AWS call is made without credentials")
         #expect(!refused.stderr.contains("stale-token"))
+
+        // A redirect is not followed: the token would go wherever Location points.
+        try token.write(to: tokenFile, atomically: true, encoding: .utf8)
+        environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url + "/redirect/v1/credentials"
+        let redirected = try await RPLinkBinary.locate().run(["plan", spec.path], emulator: emulator, environment: environment)
+        #expect(redirected.exitCode == 1, "\(redirected)")
+        #expect(redirected.stderr.contains("/redirect/v1/credentials answered HTTP 302"), "\(redirected)")
+        #expect(agent.requests().suffix(1) == ["/redirect/v1/credentials ok"], "\(agent.requests())")
     }
 
     // MARK: - IAM Identity Center

@@ -96,7 +96,7 @@ public final class URLSessionTransport: HTTPTransport {
         // Linux's URLSession allows 6 connections per host by default, which turned a round of 7
         // parallel reads into two rounds behind an --endpoint-url (one host for every service).
         configuration.httpMaximumConnectionsPerHost = Self.maximumConnectionsPerHost
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
         self.requestTimeout = requestTimeout
     }
 

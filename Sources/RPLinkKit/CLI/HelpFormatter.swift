@@ -21,7 +21,7 @@ public enum HelpFormatter {
         ]
         if command == .plan { statuses.append(("2", "Changes present (only with --detailed-exitcode).")) }
         statuses.append(("64", "Bad command line."))
-        if changes { statuses.append(("130", "Stopped at once by a second Ctrl-C; run the same command again to converge.")) }
+        statuses.append(("130", changes ? "Stopped at once by a second Ctrl-C; run the same command again to converge." : "Stopped at once by a second Ctrl-C."))
         sections.append("EXIT STATUS:\n" + rows(statuses))
         return sections.joined(separator: "\n\n") + "\n"
     }

@@ -369,10 +369,13 @@ struct Convergence {
         let presumedTags = loadBalancerTags.map { tag in
             tag.key == StackConventions.resourceTagKey ? Spec.Tag(key: tag.key, value: address.description) : tag
         }
+        // An adopted NLB's tags say nothing of its hand-made listener's: tag it in full (AddTags
+        // keeps what is already there).
+        let listenerTags = adopting ? [] : presumedTags
         var allChanges = changes
-        if let tagChange = Attributes.tagChange(live: presumedTags, desired: resource.tags) {
+        if let tagChange = Attributes.tagChange(live: listenerTags, desired: resource.tags) {
             allChanges.append(tagChange)
-            steps += Attributes.tagSteps(.elbv2, id: listener.arn, live: presumedTags, desired: resource.tags)
+            steps += Attributes.tagSteps(.elbv2, id: listener.arn, live: listenerTags, desired: resource.tags)
         }
         if !steps.isEmpty {
             let reason = adopting ? "adopt: take it over with its load balancer" : Self.differs(allChanges)

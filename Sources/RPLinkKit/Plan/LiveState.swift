@@ -28,6 +28,13 @@ public struct LiveState: Sendable, Codable, Equatable {
     /// stack name changed would otherwise build a second stack beside the first in silence.
     public var otherStacks: [String] = []
 
+    /// Every property but `otherStacks`, which is not the stack's own state: leaving it out
+    /// keeps the fingerprints of plans saved before it existed.
+    enum CodingKeys: String, CodingKey {
+        case stack, accountId, vpc, subnets, missingSubnetIds, referencedSecurityGroup, ownedSecurityGroup
+        case securityGroupRules, loadBalancer, targetGroup, targets, listeners, endpointServices, allowedPrincipals
+    }
+
     public init(
         stack: String, accountId: String, vpc: VPC? = nil, subnets: [Subnet] = [], missingSubnetIds: [String] = [],
         referencedSecurityGroup: SecurityGroup? = nil, ownedSecurityGroup: SecurityGroup? = nil,

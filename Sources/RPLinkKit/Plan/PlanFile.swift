@@ -115,8 +115,6 @@ extension LiveState {
     func canonicalized() -> LiveState {
         func sortedTags(_ tags: [Spec.Tag]) -> [Spec.Tag] { tags.sorted { ($0.key, $0.value) < ($1.key, $1.value) } }
         var copy = self
-        // Another stack made in the VPC meanwhile does not make this stack's plan stale.
-        copy.otherStacks = []
         copy.vpc?.cidrBlocks.sort()
         copy.subnets.sort { $0.id < $1.id }
         copy.missingSubnetIds.sort()

@@ -7,7 +7,8 @@ EKS Pod Identity agent) or the IAM Identity Center portal.
 Answers every GET with the contents of BODY_FILE when the HEADER header (Authorization,
 x-amz-sso_bearer_token) is TOKEN, and with 401 otherwise. Appends one line per request to
 LOG_FILE: the path with its query and whether the token matched ("ok" or "refused"), never
-the header itself.
+the header itself. A path starting /redirect answers 302 to the same path without that
+prefix on this agent, for a client that must not follow it.
 """
 import http.server
 import sys
@@ -24,6 +25,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         matched = self.headers.get(HEADER) == TOKEN
         with open(LOG_FILE, "a") as log:
             log.write(f"{self.path} {'ok' if matched else 'refused'}\n")
+        if self.path.startswith("/redirect"):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}{self.path[len('/redirect'):]}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = open(BODY_FILE, "rb").read() if matched else b'{"message": "bad token"}'
         self.send_response(200 if matched else 401)
         self.send_header("Content-Type", "application/json")

@@ -46,6 +46,7 @@ final class FakeContainerAgent: @unchecked Sendable {
             environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"], fetch: agent.fetch))
         #expect(try await provider.credentials() == Self.taskCredentials)
         #expect(agent.requests.map(\.url.absoluteString) == ["http://169.254.170.2/v2/credentials/abc"])
+        #expect(agent.requests.first?.timeout == 2, "botocore's timeout for the agents")
         #expect(agent.requests.first?.headers["Authorization"] == nil)
     }
 

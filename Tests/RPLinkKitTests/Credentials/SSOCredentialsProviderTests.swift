@@ -255,6 +255,17 @@ final class FakeSSOPortal: @unchecked Sendable {
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
     }
 
+    @Test func ssoComesBeforeStaticKeysInTheSameProfileAsInBotocore() async throws {
+        let home = try TemporaryHome()
+        defer { home.cleanUp() }
+        try home.write(".aws/config", Self.sessionConfig)
+        try home.write(".aws/credentials", "[admin]\naws_access_key_id = AKIASTATIC\naws_secret_access_key = s\n")
+        try Self.cacheToken(home, key: "my-sso")
+        let portal = FakeSSOPortal(token: "sso-access-token")
+        let credentials = try await CredentialChain(context: makeContext(home: home, profileFlag: "admin", fetchHTTP: portal.fetch)).credentials()
+        #expect(credentials == Self.roleCredentials)
+    }
+
     @Test func aSessionProfileWithoutAnAccountOrRoleUsesItsOtherCredentials() async throws {
         let home = try TemporaryHome()
         defer { home.cleanUp() }

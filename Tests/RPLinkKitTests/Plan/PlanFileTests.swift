@@ -56,6 +56,16 @@ import Testing
         #expect(PlanFile.fingerprint(of: live) != PlanFile.fingerprint(of: drained))
     }
 
+    /// Other stacks in the VPC are not this stack's state: they are not encoded, so plans saved
+    /// before the list existed keep their fingerprint.
+    @Test func otherStacksAreLeftOutOfTheEncodingAndTheFingerprint() throws {
+        var live = SeedStack.converged()
+        let before = PlanFile.fingerprint(of: live)
+        live.otherStacks = ["made-meanwhile"]
+        #expect(PlanFile.fingerprint(of: live) == before)
+        #expect(!String(decoding: try JSONEncoder().encode(live), as: UTF8.self).contains("otherStacks"))
+    }
+
     @Test func otherFormatVersionIsRefused() throws {
         var file = savedPlan()
         file.formatVersion = 99

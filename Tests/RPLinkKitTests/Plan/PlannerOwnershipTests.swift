@@ -45,6 +45,17 @@ import Testing
         #expect(plan.steps.contains { $0.operation == .tagResource(service: .elbv2, resourceId: SeedStack.listenerArn, tags: SeedStack.tags(.listener)) })
     }
 
+    /// An adopted NLB that already carries the spec's tag: its listener is still tagged in full.
+    @Test func adoptTagsTheListenerInFullEvenWhenTheNLBAlreadyHasTheSpecsTags() {
+        var spec = spec
+        spec.tags = [.init(key: "env", value: "prod")]
+        var live = handMade
+        live.loadBalancer?.tags = [.init(key: "env", value: "prod")]
+        let plan = Planner.plan(spec: spec, live: live, options: .init(adopt: true))
+        #expect(plan.steps.contains { $0.operation == .tagResource(service: .elbv2, resourceId: SeedStack.listenerArn, tags: StackConventions.tags(for: .listener, in: spec)) },
+                "\(plan.steps.map(\.operation))")
+    }
+
     @Test func withoutAdoptEveryHandMadeResourceIsRefused() {
         let plan = Planner.plan(spec: spec, live: handMade)
         #expect(plan.errors.map(\.subject) == ["security_group.nlb", "load_balancer.nlb", "target_group.writer"])

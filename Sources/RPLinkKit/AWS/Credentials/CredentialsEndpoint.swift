@@ -38,13 +38,17 @@ public enum CredentialsEndpoint {
     /// How a request is sent; tests pass a fake so nothing goes to a link-local address.
     public typealias Fetch = @Sendable (Request) async throws -> Response
 
+    /// Ephemeral (no cache, no cookies) and never following a redirect, which would carry the
+    /// request's token to another host: a 3xx answer fails like any other non-2xx one.
+    private static let session = URLSession(configuration: .ephemeral, delegate: RedirectRefusal(), delegateQueue: nil)
+
     /// The real fetch, with the request's timeout.
     public static let urlSessionFetch: Fetch = { request in
         var urlRequest = URLRequest(url: request.url, timeoutInterval: request.timeout)
         urlRequest.httpMethod = request.method
         urlRequest.httpBody = request.body
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: urlRequest)
+        let (data, response) = try await session.data(for: urlRequest)
         return Response(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 

@@ -172,7 +172,8 @@ public struct SSOCredentialsProvider: CredentialsProvider {
     /// Writes `data` to `path` through a temporary file created 0600 and renamed over it, so
     /// the cache is never half-written nor readable by others.
     static func writePrivately(_ data: Data, to path: String) throws {
-        let temporary = path + ".rplink-\(getpid()).tmp"
+        // A random name: a file left by a process killed here never blocks a later one.
+        let temporary = path + ".rplink-\(UUID().uuidString).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else { throw RPLinkError(.io, "cannot write \(temporary): \(RPLinkError.systemReason(errno))") }
         let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
