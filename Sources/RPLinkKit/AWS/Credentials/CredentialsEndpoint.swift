@@ -38,6 +38,14 @@ public enum CredentialsEndpoint {
     /// How a request is sent; tests pass a fake so nothing goes to a link-local address.
     public typealias Fetch = @Sendable (Request) async throws -> Response
 
+    /// `base` with `pathAndQuery` appended, whether or not `base` ends with a slash (an
+    /// endpoint from the environment may, or may have a path of its own).
+    static func url(_ base: URL, _ pathAndQuery: String) -> URL? {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return URL(string: text + pathAndQuery)
+    }
+
     /// Ephemeral (no cache, no cookies) and never following a redirect, which would carry the
     /// request's token to another host: a 3xx answer fails like any other non-2xx one.
     private static let session = URLSession(configuration: .ephemeral, delegate: RedirectRefusal(), delegateQueue: nil)

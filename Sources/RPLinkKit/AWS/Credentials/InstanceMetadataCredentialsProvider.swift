@@ -41,9 +41,7 @@ public struct InstanceMetadataCredentialsProvider: CredentialsProvider {
     }
 
     private func url(_ path: String) -> URL {
-        var text = endpoint.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        return URL(string: text + path) ?? endpoint
+        CredentialsEndpoint.url(endpoint, path) ?? endpoint
     }
 
     private func text(of request: CredentialsEndpoint.Request, what: String) async throws -> String {

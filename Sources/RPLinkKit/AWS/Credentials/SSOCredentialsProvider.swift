@@ -77,10 +77,8 @@ public struct SSOCredentialsProvider: CredentialsProvider {
 
     public func credentials() async throws -> AWSCredentials {
         let token = try await accessToken()
-        var base = portal.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
         let query = "account_id=\(PercentEncoding.encode(settings.accountId))&role_name=\(PercentEncoding.encode(settings.roleName))"
-        guard let url = URL(string: base + "/federation/credentials?" + query) else {
+        guard let url = CredentialsEndpoint.url(portal, "/federation/credentials?" + query) else {
             throw RPLinkError(.configuration, "profile \(settings.profileName): cannot build the IAM Identity Center URL from \(portal.absoluteString)")
         }
         let role = "role \(settings.roleName) in account \(settings.accountId)"
@@ -119,8 +117,9 @@ public struct SSOCredentialsProvider: CredentialsProvider {
         if settings.sessionName != nil && expiry - now() < Self.refreshWindow {
             do {
                 if let refreshed = try await refresh(cache, path: path) { return refreshed }
-            } catch let error as RPLinkError {
-                refreshFailure = " and refreshing it failed (\(error.message))"
+            } catch {
+                // A refresh that fails leaves the sign-in to stand or fall on its own expiry.
+                refreshFailure = " and refreshing it failed (\((error as? RPLinkError)?.message ?? error.localizedDescription))"
             }
         }
         guard expiry > now() else {
@@ -141,9 +140,7 @@ public struct SSOCredentialsProvider: CredentialsProvider {
         let body = try JSONSerialization.data(withJSONObject: [
             "clientId": clientId, "clientSecret": clientSecret, "grantType": "refresh_token", "refreshToken": refreshToken,
         ], options: [.sortedKeys])
-        var base = oidc.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        guard let url = URL(string: base + "/token") else { return nil }
+        guard let url = CredentialsEndpoint.url(oidc, "/token") else { return nil }
         let response: CredentialsEndpoint.Response
         do {
             response = try await fetch(CredentialsEndpoint.Request(
