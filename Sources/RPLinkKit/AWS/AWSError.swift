@@ -20,7 +20,21 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = "\(service.signingName) \(action) failed: \(code) (HTTP \(httpStatus)): \(message)"
         if let requestId { text += " [request id \(requestId)]" }
+        if isAccessDenied {
+            let needed = IAMPermissions.needed(service, action)
+            if !needed.isEmpty {
+                let names = needed.joined(separator: " and ")
+                text += ". rplink needs the IAM permission\(needed.count == 1 ? "" : "s") \(names) here;"
+                    + " docs/iam-policy.md has a policy with every permission it uses"
+            }
+        }
         return text
+    }
+
+    /// True when the caller's IAM policy does not allow the call (EC2 `UnauthorizedOperation`,
+    /// `AccessDenied` elsewhere), as opposed to a bad signature or unknown key.
+    public var isAccessDenied: Bool {
+        ["UnauthorizedOperation", "AccessDenied", "AccessDeniedException"].contains(code)
     }
 
     /// True for the `*.NotFound` family and the ELBv2 `*NotFound` codes.

@@ -17,14 +17,14 @@ public struct EC2: Sendable {
         var parameters = QueryParameters()
         parameters.setList("VpcId", ids)
         Self.setFilters(filters, in: &parameters)
-        return try await describe("DescribeVpcs", parameters, list: "vpcSet", Vpc.init(xml:))
+        return try await describe(.describeVpcs, parameters, list: "vpcSet", Vpc.init(xml:))
     }
 
     public func describeSubnets(ids: [String] = [], filters: [Filter] = []) async throws -> [Subnet] {
         var parameters = QueryParameters()
         parameters.setList("SubnetId", ids)
         Self.setFilters(filters, in: &parameters)
-        return try await describe("DescribeSubnets", parameters, list: "subnetSet", Subnet.init(xml:))
+        return try await describe(.describeSubnets, parameters, list: "subnetSet", Subnet.init(xml:))
     }
 
     // MARK: - Security groups
@@ -34,7 +34,7 @@ public struct EC2: Sendable {
         var parameters = QueryParameters()
         parameters.setList("GroupId", ids)
         Self.setFilters(filters, in: &parameters)
-        return try await describe("DescribeSecurityGroups", parameters, list: "securityGroupInfo", SecurityGroup.init(xml:))
+        return try await describe(.describeSecurityGroups, parameters, list: "securityGroupInfo", SecurityGroup.init(xml:))
     }
 
     /// Creates a VPC security group, tagged at creation, and returns its id.
@@ -44,14 +44,14 @@ public struct EC2: Sendable {
         parameters.set("GroupDescription", description)
         parameters.set("VpcId", vpcId)
         Self.setTagSpecification("security-group", tags, in: &parameters)
-        let response = try await api.call(.ec2, "CreateSecurityGroup", parameters)
-        return try CloudXML.decoding(.ec2, "CreateSecurityGroup") { try CloudXML.required(response, "groupId") }
+        let response = try await call(.createSecurityGroup, parameters)
+        return try CloudXML.decoding(.ec2, Action.createSecurityGroup.rawValue) { try CloudXML.required(response, "groupId") }
     }
 
     public func deleteSecurityGroup(id: String) async throws {
         var parameters = QueryParameters()
         parameters.set("GroupId", id)
-        _ = try await api.call(.ec2, "DeleteSecurityGroup", parameters)
+        _ = try await call(.deleteSecurityGroup, parameters)
     }
 
     /// Rules by filters; `groupIds` adds a `group-id` filter (the usual way to read one group's rules).
@@ -59,7 +59,7 @@ public struct EC2: Sendable {
         var parameters = QueryParameters()
         let all = (groupIds.isEmpty ? [] : [Filter("group-id", groupIds)]) + filters
         Self.setFilters(all, in: &parameters)
-        return try await describe("DescribeSecurityGroupRules", parameters, list: "securityGroupRuleSet", SecurityGroupRule.init(xml:))
+        return try await describe(.describeSecurityGroupRules, parameters, list: "securityGroupRuleSet", SecurityGroupRule.init(xml:))
     }
 
     /// Adds ingress rules, tagging each new rule, and returns the rules AWS created (with their ids).
@@ -76,9 +76,9 @@ public struct EC2: Sendable {
             if let description = permission.description { parameters.set("\(prefix).IpRanges.1.Description", description) }
         }
         Self.setTagSpecification("security-group-rule", tags, in: &parameters)
-        let response = try await api.call(.ec2, "AuthorizeSecurityGroupIngress", parameters)
-        try Self.requireReturnTrue(response, "AuthorizeSecurityGroupIngress")
-        return try CloudXML.decoding(.ec2, "AuthorizeSecurityGroupIngress") {
+        let response = try await call(.authorizeSecurityGroupIngress, parameters)
+        try Self.requireReturnTrue(response, .authorizeSecurityGroupIngress)
+        return try CloudXML.decoding(.ec2, Action.authorizeSecurityGroupIngress.rawValue) {
             try response.list("securityGroupRuleSet").map(SecurityGroupRule.init(xml:))
         }
     }
@@ -87,8 +87,8 @@ public struct EC2: Sendable {
         var parameters = QueryParameters()
         parameters.set("GroupId", groupId)
         parameters.setList("SecurityGroupRuleId", ruleIds)
-        let response = try await api.call(.ec2, "RevokeSecurityGroupIngress", parameters)
-        try Self.requireReturnTrue(response, "RevokeSecurityGroupIngress")
+        let response = try await call(.revokeSecurityGroupIngress, parameters)
+        try Self.requireReturnTrue(response, .revokeSecurityGroupIngress)
     }
 
     /// Rewrites rules in place; AWS needs the whole rule, so a description change restates the rest.
@@ -106,15 +106,15 @@ public struct EC2: Sendable {
                 parameters.set("\(prefix).SecurityGroupRule.Description", description)
             }
         }
-        let response = try await api.call(.ec2, "ModifySecurityGroupRules", parameters)
-        try Self.requireReturnTrue(response, "ModifySecurityGroupRules")
+        let response = try await call(.modifySecurityGroupRules, parameters)
+        try Self.requireReturnTrue(response, .modifySecurityGroupRules)
     }
 
     public func createTags(resourceIds: [String], tags: [Spec.Tag]) async throws {
         var parameters = QueryParameters()
         parameters.setList("ResourceId", resourceIds)
         Self.setTags(tags, prefix: "Tag", in: &parameters)
-        _ = try await api.call(.ec2, "CreateTags", parameters)
+        _ = try await call(.createTags, parameters)
     }
 
     /// Removes these keys (whatever their values) from the resources.
@@ -124,7 +124,7 @@ public struct EC2: Sendable {
         for (index, key) in keys.enumerated() {
             parameters.set("Tag.\(index + 1).Key", key)
         }
-        _ = try await api.call(.ec2, "DeleteTags", parameters)
+        _ = try await call(.deleteTags, parameters)
     }
 
     // MARK: - VPC endpoint services
@@ -135,7 +135,7 @@ public struct EC2: Sendable {
         parameters.setList("ServiceId", ids)
         Self.setFilters(filters, in: &parameters)
         return try await describe(
-            "DescribeVpcEndpointServiceConfigurations", parameters,
+            .describeVpcEndpointServiceConfigurations, parameters,
             list: "serviceConfigurationSet", ServiceConfiguration.init(xml:)
         )
     }
@@ -150,8 +150,8 @@ public struct EC2: Sendable {
         parameters.set("AcceptanceRequired", acceptanceRequired)
         if let clientToken { parameters.set("ClientToken", clientToken) }
         Self.setTagSpecification("vpc-endpoint-service", tags, in: &parameters)
-        let response = try await api.call(.ec2, "CreateVpcEndpointServiceConfiguration", parameters)
-        return try CloudXML.decoding(.ec2, "CreateVpcEndpointServiceConfiguration") {
+        let response = try await call(.createVpcEndpointServiceConfiguration, parameters)
+        return try CloudXML.decoding(.ec2, Action.createVpcEndpointServiceConfiguration.rawValue) {
             guard let configuration = response.child("serviceConfiguration") else {
                 throw CloudXML.MissingElement(path: [response.name, "serviceConfiguration"])
             }
@@ -163,8 +163,8 @@ public struct EC2: Sendable {
         var parameters = QueryParameters()
         parameters.set("ServiceId", serviceId)
         parameters.set("AcceptanceRequired", acceptanceRequired)
-        let response = try await api.call(.ec2, "ModifyVpcEndpointServiceConfiguration", parameters)
-        try Self.requireReturnTrue(response, "ModifyVpcEndpointServiceConfiguration")
+        let response = try await call(.modifyVpcEndpointServiceConfiguration, parameters)
+        try Self.requireReturnTrue(response, .modifyVpcEndpointServiceConfiguration)
     }
 
     /// Deletes endpoint services. AWS answers HTTP 200 even when some could not be deleted and lists
@@ -173,8 +173,8 @@ public struct EC2: Sendable {
     public func deleteVpcEndpointServiceConfigurations(ids: [String]) async throws {
         var parameters = QueryParameters()
         parameters.setList("ServiceId", ids)
-        let action = "DeleteVpcEndpointServiceConfigurations"
-        let response = try await api.call(.ec2, action, parameters)
+        let action = Action.deleteVpcEndpointServiceConfigurations
+        let response = try await call(action, parameters)
         let failures = response.list("unsuccessful").map { item in
             (
                 resourceId: item.string("resourceId") ?? "?",
@@ -184,7 +184,7 @@ public struct EC2: Sendable {
         }
         guard let first = failures.first else { return }
         throw AWSError(
-            service: .ec2, action: action, code: first.code,
+            service: .ec2, action: action.rawValue, code: first.code,
             message: failures.map { "\($0.resourceId): \($0.code): \($0.message)" }.joined(separator: "; "),
             requestId: response.string("requestId"), httpStatus: 200
         )
@@ -194,7 +194,7 @@ public struct EC2: Sendable {
     public func describeVpcEndpointServicePermissions(serviceId: String) async throws -> [String] {
         var parameters = QueryParameters()
         parameters.set("ServiceId", serviceId)
-        let pages = try await api.callAllPages(.ec2, "DescribeVpcEndpointServicePermissions", parameters)
+        let pages = try await callAllPages(.describeVpcEndpointServicePermissions, parameters)
         return pages.flatMap { $0.list("allowedPrincipals").compactMap { $0.string("principal") } }
     }
 
@@ -203,17 +203,25 @@ public struct EC2: Sendable {
         parameters.set("ServiceId", serviceId)
         parameters.setList("AddAllowedPrincipals", add)
         parameters.setList("RemoveAllowedPrincipals", remove)
-        let response = try await api.call(.ec2, "ModifyVpcEndpointServicePermissions", parameters)
-        try Self.requireReturnTrue(response, "ModifyVpcEndpointServicePermissions")
+        let response = try await call(.modifyVpcEndpointServicePermissions, parameters)
+        try Self.requireReturnTrue(response, .modifyVpcEndpointServicePermissions)
     }
 
     // MARK: - Encoding and decoding
 
+    private func call(_ action: Action, _ parameters: QueryParameters) async throws -> XMLNode {
+        try await api.call(.ec2, action.rawValue, parameters)
+    }
+
+    private func callAllPages(_ action: Action, _ parameters: QueryParameters) async throws -> [XMLNode] {
+        try await api.callAllPages(.ec2, action.rawValue, parameters)
+    }
+
     private func describe<T>(
-        _ action: String, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
+        _ action: Action, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
     ) async throws -> [T] {
-        let pages = try await api.callAllPages(.ec2, action, parameters)
-        return try CloudXML.decoding(.ec2, action) { try pages.flatMap { try $0.list(list).map(decode) } }
+        let pages = try await callAllPages(action, parameters)
+        return try CloudXML.decoding(.ec2, action.rawValue) { try pages.flatMap { try $0.list(list).map(decode) } }
     }
 
     static func setFilters(_ filters: [Filter], in parameters: inout QueryParameters) {
@@ -236,10 +244,10 @@ public struct EC2: Sendable {
     }
 
     /// Some EC2 mutations answer HTTP 200 with `<return>false</return>` when nothing was done.
-    static func requireReturnTrue(_ response: XMLNode, _ action: String) throws {
+    static func requireReturnTrue(_ response: XMLNode, _ action: Action) throws {
         guard response.string("return") == "false" else { return }
         throw AWSError(
-            service: .ec2, action: action, code: "ReturnFalse",
+            service: .ec2, action: action.rawValue, code: "ReturnFalse",
             message: "EC2 answered return=false: the request was not carried out",
             requestId: response.string("requestId"), httpStatus: 200
         )

@@ -33,7 +33,7 @@ public struct ELBv2: Sendable {
     public func describeAllLoadBalancers() async throws -> [LoadBalancer] {
         var parameters = QueryParameters()
         parameters.set("PageSize", Self.maxPageSize)
-        return try await describe("DescribeLoadBalancers", parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
+        return try await describe(.describeLoadBalancers, parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
     }
 
     /// The load balancers with these ARNs, 20 per call, calls in parallel.
@@ -41,7 +41,7 @@ public struct ELBv2: Sendable {
         try await inBatches(arns) { batch in
             var parameters = QueryParameters()
             parameters.setMemberList("LoadBalancerArns", batch)
-            return try await describe("DescribeLoadBalancers", parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
+            return try await describe(.describeLoadBalancers, parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
         }
     }
 
@@ -57,13 +57,13 @@ public struct ELBv2: Sendable {
         // Without SecurityGroups an NLB can never get one later, so an empty list is not sent.
         parameters.setMemberList("SecurityGroups", securityGroupIds)
         Self.setTags(tags, in: &parameters)
-        return try await single("CreateLoadBalancer", parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
+        return try await single(.createLoadBalancer, parameters, list: "LoadBalancers", LoadBalancer.init(xml:))
     }
 
     public func deleteLoadBalancer(arn: String) async throws {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", arn)
-        _ = try await api.call(.elbv2, "DeleteLoadBalancer", parameters)
+        _ = try await call(.deleteLoadBalancer, parameters)
     }
 
     /// Sets the load balancer's subnets (an NLB can only gain subnets) and returns its zones.
@@ -72,7 +72,7 @@ public struct ELBv2: Sendable {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", loadBalancerArn)
         parameters.setMemberList("Subnets", subnetIds)
-        let response = try await api.call(.elbv2, "SetSubnets", parameters)
+        let response = try await call(.setSubnets, parameters)
         return Self.result(response).list("AvailabilityZones").map(AvailabilityZone.init(xml:))
     }
 
@@ -81,14 +81,14 @@ public struct ELBv2: Sendable {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", loadBalancerArn)
         parameters.setMemberList("SecurityGroups", securityGroupIds)
-        let response = try await api.call(.elbv2, "SetSecurityGroups", parameters)
+        let response = try await call(.setSecurityGroups, parameters)
         return CloudXML.strings(Self.result(response), "SecurityGroupIds")
     }
 
     public func describeLoadBalancerAttributes(arn: String) async throws -> [String: String] {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", arn)
-        let response = try await api.call(.elbv2, "DescribeLoadBalancerAttributes", parameters)
+        let response = try await call(.describeLoadBalancerAttributes, parameters)
         return Self.attributes(response)
     }
 
@@ -100,7 +100,7 @@ public struct ELBv2: Sendable {
         // Sorted so the request is the same on every run.
         let pairs = attributes.sorted { $0.key < $1.key }
         parameters.setStructList("Attributes", member: true, pairs.map { [("Key", $0.key), ("Value", $0.value)] })
-        let response = try await api.call(.elbv2, "ModifyLoadBalancerAttributes", parameters)
+        let response = try await call(.modifyLoadBalancerAttributes, parameters)
         return Self.attributes(response)
     }
 
@@ -116,7 +116,7 @@ public struct ELBv2: Sendable {
     public func describeAllTargetGroups() async throws -> [TargetGroup] {
         var parameters = QueryParameters()
         parameters.set("PageSize", Self.maxPageSize)
-        return try await describe("DescribeTargetGroups", parameters, list: "TargetGroups", TargetGroup.init(xml:))
+        return try await describe(.describeTargetGroups, parameters, list: "TargetGroups", TargetGroup.init(xml:))
     }
 
     /// The target groups with these ARNs, 20 per call, calls in parallel.
@@ -124,7 +124,7 @@ public struct ELBv2: Sendable {
         try await inBatches(arns) { batch in
             var parameters = QueryParameters()
             parameters.setMemberList("TargetGroupArns", batch)
-            return try await describe("DescribeTargetGroups", parameters, list: "TargetGroups", TargetGroup.init(xml:))
+            return try await describe(.describeTargetGroups, parameters, list: "TargetGroups", TargetGroup.init(xml:))
         }
     }
 
@@ -132,7 +132,7 @@ public struct ELBv2: Sendable {
     public func describeTargetGroups(loadBalancerArn: String) async throws -> [TargetGroup] {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", loadBalancerArn)
-        return try await describe("DescribeTargetGroups", parameters, list: "TargetGroups", TargetGroup.init(xml:))
+        return try await describe(.describeTargetGroups, parameters, list: "TargetGroups", TargetGroup.init(xml:))
     }
 
     public func createTargetGroup(
@@ -147,7 +147,7 @@ public struct ELBv2: Sendable {
         parameters.set("TargetType", targetType)
         healthCheck?.encode(into: &parameters)
         Self.setTags(tags, in: &parameters)
-        return try await single("CreateTargetGroup", parameters, list: "TargetGroups", TargetGroup.init(xml:))
+        return try await single(.createTargetGroup, parameters, list: "TargetGroups", TargetGroup.init(xml:))
     }
 
     @discardableResult
@@ -155,13 +155,13 @@ public struct ELBv2: Sendable {
         var parameters = QueryParameters()
         parameters.set("TargetGroupArn", arn)
         healthCheck.encode(into: &parameters)
-        return try await single("ModifyTargetGroup", parameters, list: "TargetGroups", TargetGroup.init(xml:))
+        return try await single(.modifyTargetGroup, parameters, list: "TargetGroups", TargetGroup.init(xml:))
     }
 
     public func deleteTargetGroup(arn: String) async throws {
         var parameters = QueryParameters()
         parameters.set("TargetGroupArn", arn)
-        _ = try await api.call(.elbv2, "DeleteTargetGroup", parameters)
+        _ = try await call(.deleteTargetGroup, parameters)
     }
 
     // MARK: - Targets
@@ -169,18 +169,18 @@ public struct ELBv2: Sendable {
     public func describeTargetHealth(targetGroupArn: String) async throws -> [TargetHealth] {
         var parameters = QueryParameters()
         parameters.set("TargetGroupArn", targetGroupArn)
-        let response = try await api.call(.elbv2, "DescribeTargetHealth", parameters)
-        return try CloudXML.decoding(.elbv2, "DescribeTargetHealth") {
+        let response = try await call(.describeTargetHealth, parameters)
+        return try CloudXML.decoding(.elbv2, Action.describeTargetHealth.rawValue) {
             try Self.result(response).list("TargetHealthDescriptions").map(TargetHealth.init(xml:))
         }
     }
 
     public func registerTargets(targetGroupArn: String, targets: [Target]) async throws {
-        _ = try await api.call(.elbv2, "RegisterTargets", Self.targetParameters(targetGroupArn, targets))
+        _ = try await call(.registerTargets, Self.targetParameters(targetGroupArn, targets))
     }
 
     public func deregisterTargets(targetGroupArn: String, targets: [Target]) async throws {
-        _ = try await api.call(.elbv2, "DeregisterTargets", Self.targetParameters(targetGroupArn, targets))
+        _ = try await call(.deregisterTargets, Self.targetParameters(targetGroupArn, targets))
     }
 
     // MARK: - Listeners
@@ -188,7 +188,7 @@ public struct ELBv2: Sendable {
     public func describeListeners(loadBalancerArn: String) async throws -> [Listener] {
         var parameters = QueryParameters()
         parameters.set("LoadBalancerArn", loadBalancerArn)
-        return try await describe("DescribeListeners", parameters, list: "Listeners", Listener.init(xml:))
+        return try await describe(.describeListeners, parameters, list: "Listeners", Listener.init(xml:))
     }
 
     /// A listener that forwards everything on `port` to one target group.
@@ -201,7 +201,7 @@ public struct ELBv2: Sendable {
         parameters.set("Port", port)
         Self.setForward(to: targetGroupArn, in: &parameters)
         Self.setTags(tags, in: &parameters)
-        return try await single("CreateListener", parameters, list: "Listeners", Listener.init(xml:))
+        return try await single(.createListener, parameters, list: "Listeners", Listener.init(xml:))
     }
 
     /// Changes the port, the forwarding target group, or both; nil leaves a setting as it is.
@@ -212,13 +212,13 @@ public struct ELBv2: Sendable {
         if let `protocol` { parameters.set("Protocol", `protocol`) }
         if let port { parameters.set("Port", port) }
         if let targetGroupArn { Self.setForward(to: targetGroupArn, in: &parameters) }
-        return try await single("ModifyListener", parameters, list: "Listeners", Listener.init(xml:))
+        return try await single(.modifyListener, parameters, list: "Listeners", Listener.init(xml:))
     }
 
     public func deleteListener(arn: String) async throws {
         var parameters = QueryParameters()
         parameters.set("ListenerArn", arn)
-        _ = try await api.call(.elbv2, "DeleteListener", parameters)
+        _ = try await call(.deleteListener, parameters)
     }
 
     // MARK: - Tags
@@ -228,8 +228,8 @@ public struct ELBv2: Sendable {
         let descriptions = try await inBatches(arns) { batch in
             var parameters = QueryParameters()
             parameters.setMemberList("ResourceArns", batch)
-            let response = try await api.call(.elbv2, "DescribeTags", parameters)
-            return try CloudXML.decoding(.elbv2, "DescribeTags") {
+            let response = try await call(.describeTags, parameters)
+            return try CloudXML.decoding(.elbv2, Action.describeTags.rawValue) {
                 try Self.result(response).list("TagDescriptions").map { description in
                     let tags = CloudXML.tags(description, "Tags")
                     let pairs = tags.map { ($0.key, $0.value) }
@@ -246,7 +246,7 @@ public struct ELBv2: Sendable {
             var parameters = QueryParameters()
             parameters.setMemberList("ResourceArns", batch)
             Self.setTags(tags, in: &parameters)
-            _ = try await api.call(.elbv2, "AddTags", parameters)
+            _ = try await call(.addTags, parameters)
             return []
         }
     }
@@ -256,7 +256,7 @@ public struct ELBv2: Sendable {
             var parameters = QueryParameters()
             parameters.setMemberList("ResourceArns", batch)
             parameters.setMemberList("TagKeys", keys)
-            _ = try await api.call(.elbv2, "RemoveTags", parameters)
+            _ = try await call(.removeTags, parameters)
             return []
         }
     }
@@ -268,19 +268,23 @@ public struct ELBv2: Sendable {
         response.children.first { $0.name.hasSuffix("Result") } ?? response
     }
 
+    private func call(_ action: Action, _ parameters: QueryParameters) async throws -> XMLNode {
+        try await api.call(.elbv2, action.rawValue, parameters)
+    }
+
     private func describe<T>(
-        _ action: String, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
+        _ action: Action, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
     ) async throws -> [T] {
-        let pages = try await api.callAllPages(.elbv2, action, parameters)
-        return try CloudXML.decoding(.elbv2, action) { try pages.flatMap { try Self.result($0).list(list).map(decode) } }
+        let pages = try await api.callAllPages(.elbv2, action.rawValue, parameters)
+        return try CloudXML.decoding(.elbv2, action.rawValue) { try pages.flatMap { try Self.result($0).list(list).map(decode) } }
     }
 
     /// Create and Modify calls answer with a one-element list of the object.
     private func single<T>(
-        _ action: String, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
+        _ action: Action, _ parameters: QueryParameters, list: String, _ decode: (XMLNode) throws -> T
     ) async throws -> T {
-        let response = try await api.call(.elbv2, action, parameters)
-        return try CloudXML.decoding(.elbv2, action) {
+        let response = try await call(action, parameters)
+        return try CloudXML.decoding(.elbv2, action.rawValue) {
             let result = Self.result(response)
             guard let first = result.list(list).first else { throw CloudXML.MissingElement(path: [result.name, list, "member"]) }
             return try decode(first)

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import RPLinkKit
+
+/// The policies users attach (Examples/iam) and their reference (docs/iam-policy.md) grant
+/// exactly what rplink calls: a missing permission fails a user's apply, an extra one is a
+/// permission given for nothing.
+struct IAMPermissionsTests {
+    static let root = SpecFixtures.repositoryRoot
+
+    /// The actions each `Allow` statement of a policy file grants, by statement id.
+    static func allowed(in file: String) throws -> [String: Set<String>] {
+        let data = try Data(contentsOf: root.appendingPathComponent(file))
+        let policy = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(policy["Version"] as? String == "2012-10-17")
+        let statements = try #require(policy["Statement"] as? [[String: Any]])
+        var granted: [String: Set<String>] = [:]
+        for statement in statements {
+            #expect(statement["Effect"] as? String == "Allow")
+            let sid = try #require(statement["Sid"] as? String)
+            granted[sid] = Set(try #require(statement["Action"] as? [String]))
+        }
+        return granted
+    }
+
+    @Test func planPolicyGrantsEveryReadAndNoWrite() throws {
+        let granted = try Self.allowed(in: "Examples/iam/rplink-plan.json")
+        #expect(granted.values.reduce(into: Set<String>()) { $0.formUnion($1) } == Set(IAMPermissions.plan))
+        #expect(IAMPermissions.plan.allSatisfy { $0.contains(":Describe") })
+        #expect(IAMPermissions.plan.contains("ec2:DescribeVpcs"))
+        #expect(IAMPermissions.plan.contains("elasticloadbalancing:DescribeTargetHealth"))
+        #expect(!IAMPermissions.plan.contains("ec2:CreateTags"))
+    }
+
+    @Test func applyPolicyGrantsEveryCallAndTheServiceLinkedRole() throws {
+        let granted = try Self.allowed(in: "Examples/iam/rplink-apply.json")
+        let all = granted.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        #expect(all == Set(IAMPermissions.apply + [IAMPermissions.serviceLinkedRole]))
+        // Every EC2 and ELBv2 action rplink calls, under IAM's service names.
+        #expect(IAMPermissions.apply.count == EC2.Action.allCases.count + ELBv2.Action.allCases.count)
+        #expect(IAMPermissions.apply.contains("elasticloadbalancing:CreateListener"))
+        #expect(IAMPermissions.apply.contains("ec2:ModifyVpcEndpointServicePermissions"))
+        // The role is granted in a statement of its own (scoped to the one role).
+        #expect(granted.values.contains([IAMPermissions.serviceLinkedRole]))
+    }
+
+    @Test func referenceListsEveryPermissionAndNoOther() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("docs/iam-policy.md"), encoding: .utf8)
+        let pattern = try Regex(#"`((?:ec2|elasticloadbalancing|iam):[A-Za-z]+)`"#)
+        let named = Set(text.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) })
+        #expect(named == Set(IAMPermissions.apply + [IAMPermissions.serviceLinkedRole]))
+    }
+
+    @Test(arguments: [
+        (AWSService.ec2, "CreateSecurityGroup", ["ec2:CreateSecurityGroup", "ec2:CreateTags"]),
+        (.ec2, "DescribeVpcs", ["ec2:DescribeVpcs"]),
+        (.elbv2, "CreateListener", ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"]),
+        (.elbv2, "DeleteListener", ["elasticloadbalancing:DeleteListener"]),
+        (.sts, "GetCallerIdentity", []),
+        (.ec2, "RunInstances", []),
+    ])
+    func eachCallNeedsItsOwnPermissionAndTaggingOnCreate(service: AWSService, action: String, expected: [String]) {
+        #expect(IAMPermissions.needed(service, action) == expected)
+    }
+
+    @Test func accessDeniedNamesTheMissingPermissions() {
+        let denied = AWSError(service: .ec2, action: "CreateSecurityGroup", code: "UnauthorizedOperation",
+                              message: "You are not authorized to perform this operation.", requestId: "r-1", httpStatus: 403)
+        #expect(denied.isAccessDenied)
+        #expect("\(denied)".hasSuffix(
+            "[request id r-1]. rplink needs the IAM permissions ec2:CreateSecurityGroup and ec2:CreateTags here;"
+                + " docs/iam-policy.md has a policy with every permission it uses"))
+
+        let elb = AWSError(service: .elbv2, action: "DescribeListeners", code: "AccessDenied", message: "no", httpStatus: 403)
+        #expect("\(elb)".contains("rplink needs the IAM permission elasticloadbalancing:DescribeListeners here"))
+    }
+
+    @Test(arguments: ["InvalidParameterValue", "AuthFailure", "SignatureDoesNotMatch"])
+    func otherErrorsNameNoPermission(code: String) {
+        let error = AWSError(service: .ec2, action: "DescribeVpcs", code: code, message: "m", httpStatus: 400)
+        #expect(!error.isAccessDenied)
+        #expect(!"\(error)".contains("IAM permission"))
+    }
+
+    @Test func deniedCallOutsideThePoliciesNamesNone() {
+        let error = AWSError(service: .sts, action: "AssumeRole", code: "AccessDenied", message: "m", httpStatus: 403)
+        #expect(!"\(error)".contains("IAM permission"))
+    }
+}
