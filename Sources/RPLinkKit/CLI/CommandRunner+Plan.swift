@@ -57,7 +57,11 @@ extension CommandRunner {
 
     /// Loads the specs, reads their live state, and plans every stack.
     func makePlan(_ paths: [String], _ planOptions: PlanOptions, options: GlobalOptions) async throws(RPLinkError) -> PlannedRun {
-        let specs = try loadValidSpecs(paths)
+        var specs = try loadValidSpecs(paths)
+        // A teardown needs no writer: it must work when the database (and its name) is gone.
+        if !planOptions.destroy {
+            specs = try await WriterEndpointResolver(names: names).resolve(specs)
+        }
         let sessions = try sessions(for: specs, options: options)
         let live = try await readLiveStates(sessions)
         var stacks: [PlannedRun.Stack] = []

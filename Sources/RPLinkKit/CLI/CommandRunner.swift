@@ -12,6 +12,8 @@ public struct CommandRunner: Sendable {
     /// Makes the AWS client of a region; nil: the signed client from the environment. Tests
     /// pass a fake here to run apply and destroy without a network.
     var makeAPI: (@Sendable (_ region: String) -> any QueryAPI)?
+    /// Looks up `database.writer_endpoint` names; tests pass a fake.
+    var names: any NameResolver = SystemNameResolver()
 
     public init(
         console: any Console,

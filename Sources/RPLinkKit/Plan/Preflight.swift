@@ -6,6 +6,12 @@ public enum Preflight {
         func error(_ subject: String, _ text: String) { messages.append(PlanMessage(.error, stack: spec.name, subject: subject, text)) }
         func warning(_ subject: String, _ text: String) { messages.append(PlanMessage(.warning, stack: spec.name, subject: subject, text)) }
 
+        // Where the writer's address came from, for the reviewer: an IP in the spec, or a name.
+        let writerKey = spec.database.writerEndpoint == nil ? "database.writer_ip" : "database.writer_endpoint"
+        if let endpoint = spec.database.writerEndpoint {
+            messages.append(PlanMessage(.note, stack: spec.name, subject: writerKey,
+                                        "\(endpoint) resolves to \(spec.database.writerIP): the writer the target group holds"))
+        }
         let vpcId = spec.producer.vpcId
         guard let vpc = live.vpc else {
             error(vpcId, "the VPC \(vpcId) does not exist in account \(live.accountId), region \(spec.region)")
@@ -37,13 +43,14 @@ public enum Preflight {
         if SpecFormat.isOutside(writer, cidrBlocks: vpc.cidrBlocks) {
             let blocks = vpc.cidrBlocks.joined(separator: ", ")
             if SpecFormat.isPrivate(writer) {
-                warning("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)): IP targets outside the VPC need routing (it is registered with Availability Zone all, as AWS requires)")
+                warning(writerKey, "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)): IP targets outside the VPC need routing (it is registered with Availability Zone all, as AWS requires)")
             } else {
-                error("database.writer_ip", "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)) and is not a private address: AWS accepts an IP target outside the VPC only from 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10")
+                let publicName = spec.database.writerEndpoint == nil ? "" : " (the endpoint of a publicly accessible instance resolves to its public address outside its VPC: give its private address as database.writer_ip)"
+                error(writerKey, "the writer IP \(writer) is outside every CIDR block of \(vpcId) (\(blocks)) and is not a private address: AWS accepts an IP target outside the VPC only from 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10\(publicName)")
             }
         }
         if let target = live.targets.first(where: { $0.id == writer && $0.isRegisteredButNotInUse }) {
-            warning("database.writer_ip", "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): either no listener forwards to the target group yet (an earlier apply stopped halfway: apply again), or the writer's Availability Zone has no subnet of the load balancer (add a producer subnet in that zone)")
+            warning(writerKey, "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): either no listener forwards to the target group yet (an earlier apply stopped halfway: apply again), or the writer's Availability Zone has no subnet of the load balancer (add a producer subnet in that zone)")
         }
         // One inbound rule per CIDR; AWS's default quota is 60 per group (it can be raised).
         let ruleQuota = 60

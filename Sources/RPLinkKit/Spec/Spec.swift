@@ -56,11 +56,18 @@ public struct Spec: Sendable, Equatable, Codable {
     }
 
     public struct Database: Sendable, Equatable, Codable {
+        /// The writer's private IP: as written, or, when the spec names `writerEndpoint`, what
+        /// that name resolved to when the spec was planned (empty until `WriterEndpointResolver`
+        /// has looked it up).
         public var writerIP: String
         public var port: Int
-        public init(writerIP: String, port: Int = 3306) {
+        /// A DNS name that resolves to the writer (an RDS instance's or an Aurora cluster's
+        /// writer endpoint), which follows the writer through a failover where an IP does not.
+        public var writerEndpoint: String?
+        public init(writerIP: String, port: Int = 3306, writerEndpoint: String? = nil) {
             self.writerIP = writerIP
             self.port = port
+            self.writerEndpoint = writerEndpoint
         }
     }
 

@@ -295,8 +295,26 @@ struct SpecDecoder {
     // MARK: database
 
     private mutating func decodeDatabase(_ node: YAMLNode) -> Spec.Database? {
-        guard let map = fields(of: node, path: "database", known: ["writer_ip", "port"], required: ["writer_ip"]) else { return nil }
+        // One of the two names the writer; writer_ip is the one asked for when neither is there.
+        let namesEndpoint = node.mappingKeys.contains("writer_endpoint")
+        guard let map = fields(of: node, path: "database", known: ["writer_ip", "writer_endpoint", "port"],
+                               required: namesEndpoint ? [] : ["writer_ip"]) else { return nil }
         var writerIP: String?
+        var writerEndpoint: String?
+        if let endpointNode = map["writer_endpoint"] {
+            if map["writer_ip"] != nil {
+                report(endpointNode.mark, "give either 'database.writer_ip' or 'database.writer_endpoint', not both")
+            } else if let text = string(endpointNode, path: "database.writer_endpoint") {
+                if let problem = SpecFormat.hostNameProblem(text) {
+                    let hint = SpecFormat.ipv4(text) != nil ? "; give an address as 'database.writer_ip'" : ""
+                    report(endpointNode.mark, "invalid host name \(Self.quoted(text)) for 'database.writer_endpoint': \(problem)\(hint)")
+                } else {
+                    writerEndpoint = text
+                    // Resolved when the spec is planned, not here: validation makes no network call.
+                    writerIP = ""
+                }
+            }
+        }
         if let ipNode = map["writer_ip"], let text = string(ipNode, path: "database.writer_ip") {
             if let address = SpecFormat.ipv4(text) {
                 if let reason = SpecFormat.nonTargetReason(address) {
@@ -313,7 +331,7 @@ struct SpecDecoder {
             port = decodePort(portNode)
         }
         guard let writerIP, let port else { return nil }
-        return Spec.Database(writerIP: writerIP, port: port)
+        return Spec.Database(writerIP: writerIP, port: port, writerEndpoint: writerEndpoint)
     }
 
     private mutating func decodePort(_ node: YAMLNode) -> Int? {

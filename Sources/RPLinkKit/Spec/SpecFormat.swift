@@ -56,6 +56,25 @@ enum SpecFormat {
         return value
     }
 
+    /// Why this is not a DNS host name, if it is not: 1-253 characters (a final dot aside) of at
+    /// least two labels, each 1-63 letters, digits and hyphens with no hyphen first or last,
+    /// the last not all digits (`10.0.0.1` is an address, not a name).
+    static func hostNameProblem(_ s: String) -> String? {
+        let name = s.hasSuffix(".") ? String(s.dropLast()) : s
+        guard (1...253).contains(name.count) else { return "a host name has 1 to 253 characters" }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return "a host name has at least two labels separated by dots" }
+        for label in labels {
+            guard (1...63).contains(label.count) else { return "each label between dots has 1 to 63 characters" }
+            guard label.allSatisfy({ isASCIILetter($0) || isDigit($0) || $0 == "-" }) else {
+                return "a label has only letters, digits and hyphens"
+            }
+            guard label.first != "-", label.last != "-" else { return "a label neither starts nor ends with a hyphen" }
+        }
+        if labels.last?.allSatisfy(isDigit) == true { return "it is an IP address, not a name" }
+        return nil
+    }
+
     /// Why AWS cannot send traffic to this address as an IP target, if it cannot: the
     /// ranges that are never a host's unicast address.
     static func nonTargetReason(_ address: UInt32) -> String? {

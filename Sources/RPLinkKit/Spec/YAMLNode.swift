@@ -42,6 +42,15 @@ struct YAMLNode: Sendable, Equatable {
         return ["", "~", "null", "Null", "NULL"].contains(text)
     }
 
+    /// The scalar keys of a mapping, in the order written; none for other nodes.
+    var mappingKeys: [String] {
+        guard case .mapping(let pairs) = content else { return [] }
+        return pairs.compactMap { pair in
+            guard case .scalar(let key, _) = pair.key.content else { return nil }
+            return key
+        }
+    }
+
     /// How the node is described in "expected X, found Y" messages.
     var kindDescription: String {
         switch content {
