@@ -67,7 +67,7 @@ import Testing
         let apply = try await run(["apply", setup.spec.path, "--auto-approve"], as: reader, setup)
         #expect(apply.exitCode == 1, "\(apply)")
         // The stack's lock is the first write.
-        #expect(apply.stderr.contains("rplink needs the IAM permissions ec2:CreateSecurityGroup and ec2:CreateTags here"), "\(apply)")
+        #expect(apply.stderr.contains("rplink needs the IAM permission ec2:CreateSecurityGroup here"), "\(apply)")
         #expect(try await census(setup).isEmpty)
         #expect(try await setup.fixture.census(with: setup.boto) == ProducerFixture.untouched)
     }
@@ -119,7 +119,7 @@ import Testing
         let failed = try await run(["apply", setup.spec.path, "--auto-approve"], as: partial, setup)
         #expect(failed.exitCode == 1, "\(failed)")
         #expect(failed.stderr.contains(
-            "rplink needs the IAM permissions elasticloadbalancing:CreateListener and elasticloadbalancing:AddTags here"), "\(failed)")
+            "rplink needs the IAM permission elasticloadbalancing:CreateListener here"), "\(failed)")
         #expect(try await census(setup).listeners.isEmpty)
 
         let finished = try await run(["apply", setup.spec.path, "--auto-approve"], as: writer, setup)

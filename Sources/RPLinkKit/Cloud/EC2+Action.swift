@@ -20,12 +20,12 @@ extension EC2 {
         case describeVpcEndpointServicePermissions = "DescribeVpcEndpointServicePermissions"
         case modifyVpcEndpointServicePermissions = "ModifyVpcEndpointServicePermissions"
 
-        /// Creates that tag the new object through `TagSpecification`: AWS then checks
-        /// `ec2:CreateTags` as well.
-        var tagsOnCreate: Bool {
+        /// What AWS checks with this action, beyond its own permission: `ec2:CreateTags` for
+        /// the creates that tag the new object through `TagSpecification`.
+        var alsoChecked: [String] {
             switch self {
-            case .createSecurityGroup, .authorizeSecurityGroupIngress, .createVpcEndpointServiceConfiguration: true
-            default: false
+            case .createSecurityGroup, .authorizeSecurityGroupIngress, .createVpcEndpointServiceConfiguration: ["ec2:CreateTags"]
+            default: []
             }
         }
     }

@@ -24,11 +24,26 @@ extension ELBv2 {
         case addTags = "AddTags"
         case removeTags = "RemoveTags"
 
-        /// Creates that pass `Tags`: AWS then checks `elasticloadbalancing:AddTags` as well.
-        var tagsOnCreate: Bool {
+        /// What AWS checks with this action, beyond its own permission (the Elastic Load
+        /// Balancing user guide, "Elastic Load Balancing API permissions"): `AddTags` for the
+        /// creates that pass `Tags`, EC2 reads of the network, and the service-linked role that
+        /// the first load balancer or target group of an account makes.
+        var alsoChecked: [String] {
             switch self {
-            case .createLoadBalancer, .createTargetGroup, .createListener: true
-            default: false
+            case .createLoadBalancer:
+                ["elasticloadbalancing:AddTags", "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses",
+                 "ec2:DescribeInternetGateways", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+                 IAMPermissions.serviceLinkedRole]
+            case .createTargetGroup:
+                ["elasticloadbalancing:AddTags", "ec2:DescribeInternetGateways", "ec2:DescribeVpcs", IAMPermissions.serviceLinkedRole]
+            case .createListener:
+                ["elasticloadbalancing:AddTags"]
+            case .registerTargets:
+                ["ec2:DescribeInstances", "ec2:DescribeInternetGateways", "ec2:DescribeSubnets", "ec2:DescribeVpcs"]
+            case .setSubnets:
+                ["ec2:DescribeSubnets"]
+            default:
+                []
             }
         }
     }

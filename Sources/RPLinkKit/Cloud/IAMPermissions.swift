@@ -1,4 +1,4 @@
-/// The IAM permissions rplink's own AWS calls need, made from `EC2.Action` and `ELBv2.Action`.
+/// The IAM permissions rplink's AWS calls need, made from `EC2.Action` and `ELBv2.Action`.
 ///
 /// docs/iam-policy.md and its two policies (`Examples/iam/rplink-plan.json`,
 /// `Examples/iam/rplink-apply.json`) grant exactly these; tests hold them to it. STS
@@ -6,35 +6,29 @@
 /// calls that obtain credentials (`AssumeRole`, web identity, SSO) are the source identity's,
 /// outside these policies.
 public enum IAMPermissions {
-    /// What `plan` and `output` need: every read, and nothing else (Describe calls take no
-    /// resource-level conditions, so they are granted on every resource).
-    public static var plan: [String] {
-        all.filter(isRead)
-    }
-
-    /// What `apply` and `destroy` need (and `plan` too, being reads): every action rplink calls.
-    public static var apply: [String] {
-        all
-    }
-
     /// Not a call of rplink's: AWS makes the Elastic Load Balancing service-linked role within
-    /// the first CreateLoadBalancer of an account that has never had a load balancer, with the
-    /// caller's permission. The apply policy grants it for that role only.
+    /// the first CreateLoadBalancer (or CreateTargetGroup) of an account that has never had
+    /// one, with the caller's permission. The apply policy grants it for that role only.
     public static let serviceLinkedRole = "iam:CreateServiceLinkedRole"
 
-    /// The permissions one call needs, for an access-denied error to name: its own and, for a
-    /// create that tags what it makes, the tagging permission AWS checks with it. Empty for a
-    /// call that is not rplink's (STS, IAM).
+    /// What `plan` and `output` need: the reads rplink makes, and nothing else (Describe calls
+    /// take no resource-level conditions, so they are granted on every resource).
+    public static var plan: [String] {
+        calls.filter(isRead).sorted()
+    }
+
+    /// What `apply` and `destroy` need: every action rplink calls, and what AWS checks with them.
+    public static var apply: [String] {
+        Set(calls + EC2.Action.allCases.flatMap(\.alsoChecked) + ELBv2.Action.allCases.flatMap(\.alsoChecked)).sorted()
+    }
+
+    /// The permissions AWS checks for one call: its own and those it checks with it. Empty for
+    /// a call that is not rplink's (STS, IAM).
     public static func needed(_ service: AWSService, _ action: String) -> [String] {
         switch service {
-        case .ec2:
-            guard let known = EC2.Action(rawValue: action) else { return [] }
-            return [name(service, action)] + (known.tagsOnCreate ? [name(service, EC2.Action.createTags.rawValue)] : [])
-        case .elbv2:
-            guard let known = ELBv2.Action(rawValue: action) else { return [] }
-            return [name(service, action)] + (known.tagsOnCreate ? [name(service, ELBv2.Action.addTags.rawValue)] : [])
-        case .sts, .iam:
-            return []
+        case .ec2: EC2.Action(rawValue: action).map { [name(service, action)] + $0.alsoChecked } ?? []
+        case .elbv2: ELBv2.Action(rawValue: action).map { [name(service, action)] + $0.alsoChecked } ?? []
+        case .sts, .iam: []
         }
     }
 
@@ -47,7 +41,8 @@ public enum IAMPermissions {
         permission.split(separator: ":").last?.hasPrefix("Describe") ?? false
     }
 
-    private static var all: [String] {
-        (EC2.Action.allCases.map { name(.ec2, $0.rawValue) } + ELBv2.Action.allCases.map { name(.elbv2, $0.rawValue) }).sorted()
+    /// The actions rplink calls itself.
+    private static var calls: [String] {
+        EC2.Action.allCases.map { name(.ec2, $0.rawValue) } + ELBv2.Action.allCases.map { name(.elbv2, $0.rawValue) }
     }
 }

@@ -35,12 +35,16 @@ struct IAMPermissionsTests {
     @Test func applyPolicyGrantsEveryCallAndTheServiceLinkedRole() throws {
         let granted = try Self.allowed(in: "Examples/iam/rplink-apply.json")
         let all = granted.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-        #expect(all == Set(IAMPermissions.apply + [IAMPermissions.serviceLinkedRole]))
-        // Every EC2 and ELBv2 action rplink calls, under IAM's service names.
-        #expect(IAMPermissions.apply.count == EC2.Action.allCases.count + ELBv2.Action.allCases.count)
-        #expect(IAMPermissions.apply.contains("elasticloadbalancing:CreateListener"))
-        #expect(IAMPermissions.apply.contains("ec2:ModifyVpcEndpointServicePermissions"))
-        // The role is granted in a statement of its own (scoped to the one role).
+        #expect(all == Set(IAMPermissions.apply))
+        // Every EC2 and ELBv2 action rplink calls, under IAM's service names, and what AWS
+        // checks with them: EC2 reads of the network, the service-linked role.
+        let calls = EC2.Action.allCases.map { "ec2:\($0.rawValue)" } + ELBv2.Action.allCases.map { "elasticloadbalancing:\($0.rawValue)" }
+        #expect(Set(IAMPermissions.apply).isSuperset(of: calls))
+        #expect(Set(IAMPermissions.apply).subtracting(calls) == [
+            "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeInternetGateways", "ec2:DescribeInstances",
+            IAMPermissions.serviceLinkedRole,
+        ])
+        // The role is granted in a statement of its own (only for Elastic Load Balancing's).
         #expect(granted.values.contains([IAMPermissions.serviceLinkedRole]))
     }
 
@@ -48,13 +52,19 @@ struct IAMPermissionsTests {
         let text = try String(contentsOf: Self.root.appendingPathComponent("docs/iam-policy.md"), encoding: .utf8)
         let pattern = try Regex(#"`((?:ec2|elasticloadbalancing|iam):[A-Za-z]+)`"#)
         let named = Set(text.matches(of: pattern).compactMap { $0.output[1].substring.map(String.init) })
-        #expect(named == Set(IAMPermissions.apply + [IAMPermissions.serviceLinkedRole]))
+        #expect(named == Set(IAMPermissions.apply))
     }
 
     @Test(arguments: [
         (AWSService.ec2, "CreateSecurityGroup", ["ec2:CreateSecurityGroup", "ec2:CreateTags"]),
         (.ec2, "DescribeVpcs", ["ec2:DescribeVpcs"]),
         (.elbv2, "CreateListener", ["elasticloadbalancing:CreateListener", "elasticloadbalancing:AddTags"]),
+        (.elbv2, "RegisterTargets", ["elasticloadbalancing:RegisterTargets", "ec2:DescribeInstances", "ec2:DescribeInternetGateways",
+                                     "ec2:DescribeSubnets", "ec2:DescribeVpcs"]),
+        (.elbv2, "CreateLoadBalancer", ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:AddTags",
+                                        "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeInternetGateways",
+                                        "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs",
+                                        "iam:CreateServiceLinkedRole"]),
         (.elbv2, "DeleteListener", ["elasticloadbalancing:DeleteListener"]),
         (.sts, "GetCallerIdentity", []),
         (.ec2, "RunInstances", []),
@@ -63,16 +73,36 @@ struct IAMPermissionsTests {
         #expect(IAMPermissions.needed(service, action) == expected)
     }
 
-    @Test func accessDeniedNamesTheMissingPermissions() {
-        let denied = AWSError(service: .ec2, action: "CreateSecurityGroup", code: "UnauthorizedOperation",
-                              message: "You are not authorized to perform this operation.", requestId: "r-1", httpStatus: 403)
+    @Test func accessDeniedNamesThePermissionAWSRefused() {
+        // AWS's message names what the policy lacks, which may be a permission checked along
+        // with the call rather than the call's own.
+        let denied = AWSError(
+            service: .elbv2, action: "CreateLoadBalancer", code: "AccessDenied",
+            message: "User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: ec2:DescribeAddresses because no identity-based policy allows the ec2:DescribeAddresses action",
+            requestId: "r-1", httpStatus: 403)
         #expect(denied.isAccessDenied)
         #expect("\(denied)".hasSuffix(
-            "[request id r-1]. rplink needs the IAM permissions ec2:CreateSecurityGroup and ec2:CreateTags here;"
-                + " docs/iam-policy.md has a policy with every permission it uses"))
+            "[request id r-1]. rplink needs the IAM permission ec2:DescribeAddresses here;"
+                + " docs/iam-policy.md has a policy with every permission rplink uses"))
 
-        let elb = AWSError(service: .elbv2, action: "DescribeListeners", code: "AccessDenied", message: "no", httpStatus: 403)
-        #expect("\(elb)".contains("rplink needs the IAM permission elasticloadbalancing:DescribeListeners here"))
+        let named = AWSError(service: .elbv2, action: "DescribeListeners", code: "AccessDenied",
+                             message: "User: arn:aws:iam::1:user/u is not authorized to perform: elasticloadbalancing:DescribeListeners.", httpStatus: 403)
+        #expect("\(named)".contains("rplink needs the IAM permission elasticloadbalancing:DescribeListeners here;"))
+    }
+
+    @Test func accessDeniedWithoutANameListsWhatAWSChecks() {
+        let denied = AWSError(service: .ec2, action: "CreateSecurityGroup", code: "UnauthorizedOperation",
+                              message: "You are not authorized to perform this operation. Encoded authorization failure message: AbC",
+                              httpStatus: 403)
+        #expect("\(denied)".hasSuffix(
+            ". AWS checks the IAM permissions ec2:CreateSecurityGroup and ec2:CreateTags for this call;"
+                + " docs/iam-policy.md has a policy with every permission rplink uses"
+                + " (`aws sts decode-authorization-message` tells which one was refused)"))
+        let plain = AWSError(service: .elbv2, action: "RegisterTargets", code: "AccessDenied", message: "denied", httpStatus: 403)
+        #expect("\(plain)".hasSuffix(
+            ". AWS checks the IAM permissions elasticloadbalancing:RegisterTargets, ec2:DescribeInstances,"
+                + " ec2:DescribeInternetGateways, ec2:DescribeSubnets and ec2:DescribeVpcs for this call;"
+                + " docs/iam-policy.md has a policy with every permission rplink uses"))
     }
 
     @Test(arguments: ["InvalidParameterValue", "AuthFailure", "SignatureDoesNotMatch"])
@@ -83,7 +113,7 @@ struct IAMPermissionsTests {
     }
 
     @Test func deniedCallOutsideThePoliciesNamesNone() {
-        let error = AWSError(service: .sts, action: "AssumeRole", code: "AccessDenied", message: "m", httpStatus: 403)
+        let error = AWSError(service: .sts, action: "AssumeRole", code: "AccessDenied", message: "User: u is not authorized to perform: sts:AssumeRole on resource: r", httpStatus: 403)
         #expect(!"\(error)".contains("IAM permission"))
     }
 }
