@@ -72,12 +72,27 @@ import Testing
         let converged = try await run(["plan", spec.path, "--detailed-exitcode"], hosts: failedOver, setup)
         #expect(converged.exitCode == 0, "\(converged)")
 
-        // A name with two addresses names no one writer: refused before any change.
+        // A name with two addresses names no one writer: an error of the plan, and no change.
         let ambiguous = try await run(["apply", spec.path, "--auto-approve"],
                                       hosts: ["10.0.0.10 \(Self.endpoint)", "10.0.0.12 \(Self.endpoint)"], setup)
         #expect(ambiguous.exitCode == 1, "\(ambiguous)")
-        #expect(ambiguous.stderr.contains("Error: \(spec.path): database.writer_endpoint '\(Self.endpoint)' resolves to 2 addresses (10.0.0.10, 10.0.0.12)"), "\(ambiguous)")
+        #expect(ambiguous.stderr.contains("Error: stack \(stack): database.writer_endpoint: '\(Self.endpoint)' resolves to 2 addresses (10.0.0.10, 10.0.0.12)"), "\(ambiguous)")
         #expect(try await targets(stack, setup) == ["10.0.0.11:3306"])
+
+        // A plan saved before the writer moves is refused: it would register the old writer.
+        let planFile = setup.folder.appendingPathComponent("saved.plan").path
+        let tagged = setup.fixture.specYAML(name: stack)
+            .replacingOccurrences(of: "  writer_ip: \(ProducerFixture.writerIP)\n", with: "  writer_endpoint: \(Self.endpoint)\n")
+            + "\ntags:\n  team: data\n"
+        try tagged.write(to: spec, atomically: true, encoding: .utf8)
+        let saved = try await run(["plan", spec.path, "--out", planFile], hosts: failedOver, setup)
+        try #require(saved.exitCode == 0, "\(saved)")
+        let stale = try await run(["apply", planFile], hosts: ["10.0.0.13 \(Self.endpoint)"], setup)
+        #expect(stale.exitCode == 1, "\(stale)")
+        #expect(stale.stderr.contains("'\(Self.endpoint)' resolved to 10.0.0.11 when the plan was made and resolves to 10.0.0.13 now (the writer has moved)"), "\(stale)")
+        #expect(try await targets(stack, setup) == ["10.0.0.11:3306"])
+        let fresh = try await run(["apply", planFile], hosts: failedOver, setup)
+        #expect(fresh.exitCode == 0, "\(fresh)")
 
         // The database and its name may be gone when the stack is torn down.
         let destroyed = try await run(["destroy", spec.path, "--auto-approve"], hosts: [], setup)

@@ -71,7 +71,9 @@ extension CommandRunner {
     }
 
     func applySaved(_ planFile: PlanFile, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
-        let sessions = try sessions(for: planFile.stacks.map(\.spec), options: options)
+        let specs = planFile.stacks.map(\.spec)
+        let sessions = try sessions(for: specs, options: options)
+        async let writers = lookUpWriters(specs, needed: !planFile.options.destroy)
         let live = try await readLiveStates(sessions)
         do {
             try planFile.checkFresh(against: Array(live.values))
@@ -80,6 +82,7 @@ extension CommandRunner {
         } catch {
             throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
         }
+        try planFile.checkWriters(await writers)
         let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
         let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
         showPlan(run, options: options)

@@ -57,21 +57,33 @@ extension CommandRunner {
 
     /// Loads the specs, reads their live state, and plans every stack.
     func makePlan(_ paths: [String], _ planOptions: PlanOptions, options: GlobalOptions) async throws(RPLinkError) -> PlannedRun {
-        var specs = try loadValidSpecs(paths)
-        // A teardown needs no writer: it must work when the database (and its name) is gone.
-        if !planOptions.destroy {
-            specs = try await WriterEndpointResolver(names: names).resolve(specs)
-        }
-        let sessions = try sessions(for: specs, options: options)
+        let loaded = try loadValidSpecs(paths)
+        let sessions = try sessions(for: loaded, options: options)
+        // Writers named by a DNS name are looked up while the live state is read. A teardown
+        // needs no writer: it must work when the database (and its name) is gone.
+        async let writers = lookUpWriters(loaded, needed: !planOptions.destroy)
         let live = try await readLiveStates(sessions)
+        let found = await writers
         var stacks: [PlannedRun.Stack] = []
-        for spec in specs {
+        for spec in found.specs {
             guard let state = live[spec.name] else {
                 throw RPLinkError(.aws, "internal error: no live state was read for stack \(spec.name)")
             }
-            stacks.append(PlannedRun.Stack(spec: spec, plan: Planner.plan(spec: spec, live: state, options: planOptions)))
+            let plan: StackPlan
+            if let problem = found.problems[spec.name] {
+                // A stack whose writer is unknown has nothing to plan; the others are planned.
+                plan = StackPlan(stack: spec.name, region: spec.region, accountId: state.accountId,
+                                 errors: [PlanMessage(.error, stack: spec.name, subject: "database.writer_endpoint", problem)])
+            } else {
+                plan = Planner.plan(spec: spec, live: state, options: planOptions)
+            }
+            stacks.append(PlannedRun.Stack(spec: spec, plan: plan))
         }
         return PlannedRun(sessions: sessions, stacks: stacks, options: planOptions, live: live)
+    }
+
+    func lookUpWriters(_ specs: [Spec], needed: Bool) async -> WriterEndpointResolver.Outcome {
+        needed ? await WriterEndpointResolver(names: names).resolve(specs) : WriterEndpointResolver.Outcome(specs: specs)
     }
 
     /// The plans on standard output, their errors on standard error.

@@ -57,6 +57,27 @@ public struct PlanFile: Sendable, Equatable, Codable {
         }
     }
 
+    /// Refuses a plan made when a stack's `writer_endpoint` pointed elsewhere than it does now
+    /// (`lookedUp`: the specs as just looked up again): the writer has moved since, and the plan
+    /// would register the old one. A destroy plan registers nobody and is never refused here.
+    public func checkWriters(_ lookedUp: WriterEndpointResolver.Outcome) throws(RPLinkError) {
+        guard !options.destroy else { return }
+        let now = Dictionary(lookedUp.specs.map { ($0.name, $0.database.writerIP) }) { first, _ in first }
+        var moved: [String] = []
+        for entry in stacks {
+            guard let host = entry.spec.database.writerEndpoint else { continue }
+            let saved = entry.spec.database.writerIP
+            if let problem = lookedUp.problems[entry.spec.name] {
+                moved.append("stack \(entry.spec.name): database.writer_endpoint \(problem)")
+            } else if let address = now[entry.spec.name], address != saved {
+                moved.append("stack \(entry.spec.name): database.writer_endpoint '\(host)' resolved to \(saved) when the plan was made and resolves to \(address) now (the writer has moved)")
+            }
+        }
+        guard moved.isEmpty else {
+            throw RPLinkError(.stalePlan, "the saved plan is stale: \(moved.joined(separator: "; ")); run `rplink plan` again")
+        }
+    }
+
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

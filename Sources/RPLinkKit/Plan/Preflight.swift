@@ -10,7 +10,7 @@ public enum Preflight {
         let writerKey = spec.database.writerEndpoint == nil ? "database.writer_ip" : "database.writer_endpoint"
         if let endpoint = spec.database.writerEndpoint {
             messages.append(PlanMessage(.note, stack: spec.name, subject: writerKey,
-                                        "\(endpoint) resolves to \(spec.database.writerIP): the writer the target group holds"))
+                                        "\(endpoint) resolves to \(spec.database.writerIP), the writer's address for the target group"))
         }
         let vpcId = spec.producer.vpcId
         guard let vpc = live.vpc else {

@@ -2,8 +2,20 @@ import Foundation
 
 /// Looks up the IPv4 addresses of a host name.
 public protocol NameResolver: Sendable {
-    /// The name's IPv4 addresses, without repeats; throws `RPLinkError` with the resolver's reason.
+    /// The name's IPv4 addresses, without repeats; throws `NameLookupError` when there are none to be had.
     func ipv4Addresses(of host: String) async throws -> [String]
+}
+
+/// Why a name could not be looked up, in the resolver's words.
+public struct NameLookupError: Error, Sendable, Equatable {
+    public var reason: String
+    /// The resolver could not get an answer just now (`EAI_AGAIN`): the name may well exist.
+    public var isTemporary: Bool
+
+    public init(_ reason: String, isTemporary: Bool = false) {
+        self.reason = reason
+        self.isTemporary = isTemporary
+    }
 }
 
 /// The system's resolver (`getaddrinfo`: /etc/hosts, then DNS), as every other program on the
@@ -26,7 +38,7 @@ public struct SystemNameResolver: NameResolver {
         var first: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, nil, &hints, &first)
         guard status == 0 else {
-            throw RPLinkError(.preflight, String(cString: gai_strerror(status)))
+            throw NameLookupError(String(cString: gai_strerror(status)), isTemporary: status == EAI_AGAIN)
         }
         defer { freeaddrinfo(first) }
         var addresses: [String] = []
@@ -49,8 +61,9 @@ public struct SystemNameResolver: NameResolver {
 /// sets `writerIP` to its one address, so that the planner registers whichever instance the
 /// name points at now (after a failover, the new writer).
 ///
-/// Run when specs are planned (plan, apply), before any AWS call, and never by `validate`
-/// (offline), `destroy` (which must work when the database is gone) or `output`.
+/// Run when specs are planned (plan, apply, and apply of a saved plan to check that the name
+/// still points where it did), never by `validate` (offline), `destroy` (which must work when
+/// the database is gone) or `output`.
 public struct WriterEndpointResolver: Sendable {
     public var names: any NameResolver
 
@@ -58,30 +71,37 @@ public struct WriterEndpointResolver: Sendable {
         self.names = names
     }
 
-    /// The specs with their writers found; specs that give `writer_ip` come back as they are.
-    /// Each distinct name is looked up once, all at once; every spec whose writer cannot be
-    /// found is reported, in the specs' order.
-    public func resolve(_ specs: [Spec]) async throws(RPLinkError) -> [Spec] {
+    /// The specs, each with its writer found; and, by stack name, why a spec's writer was not.
+    public struct Outcome: Sendable {
+        public var specs: [Spec]
+        public var problems: [String: String]
+
+        public init(specs: [Spec], problems: [String: String] = [:]) {
+            self.specs = specs
+            self.problems = problems
+        }
+    }
+
+    /// Looks up each distinct name once, all at once. Specs that give `writer_ip` come back as
+    /// they are, and so do those whose name gave no writer (with `writerIP` empty), each with
+    /// its problem.
+    public func resolve(_ specs: [Spec]) async -> Outcome {
         let hosts = unique(specs.compactMap(\.database.writerEndpoint))
-        guard !hosts.isEmpty else { return specs }
+        guard !hosts.isEmpty else { return Outcome(specs: specs) }
         let names = names
         let lookups = await concurrentMap(hosts, limit: hosts.count) { host in try await names.ipv4Addresses(of: host) }
         let found = Dictionary(uniqueKeysWithValues: zip(hosts, lookups))
-        var resolved: [Spec] = []
-        var problems: [String] = []
+        var outcome = Outcome(specs: [])
         for var spec in specs {
             if let host = spec.database.writerEndpoint, let lookup = found[host] {
                 switch Self.writer(host, lookup) {
                 case .success(let address): spec.database.writerIP = address
-                case .failure(let problem): problems.append("\(spec.file): \(problem)")
+                case .failure(let problem): outcome.problems[spec.name] = problem.description
                 }
             }
-            resolved.append(spec)
+            outcome.specs.append(spec)
         }
-        guard problems.isEmpty else {
-            throw RPLinkError(.preflight, problems.joined(separator: "\n"))
-        }
-        return resolved
+        return outcome
     }
 
     struct Problem: Error, CustomStringConvertible {
@@ -90,18 +110,20 @@ public struct WriterEndpointResolver: Sendable {
 
     /// The one target address a lookup gave, or what is wrong with it.
     static func writer(_ host: String, _ lookup: Result<[String], any Error>) -> Result<String, Problem> {
-        let subject = "database.writer_endpoint '\(host)'"
+        let subject = "'\(host)'"
         let instead = "or give database.writer_ip"
         switch lookup {
+        case .failure(let error as NameLookupError) where error.isTemporary:
+            return .failure(Problem(description: "\(subject) could not be looked up just now (\(error.reason)): the DNS server did not answer; run again"))
         case .failure(let error):
-            let reason = (error as? RPLinkError)?.message ?? "\(error)"
+            let reason = (error as? NameLookupError)?.reason ?? "\(error)"
             return .failure(Problem(description: "\(subject) does not resolve (\(reason)): check the name and that this machine's DNS can see it (an RDS endpoint resolves from anywhere, a private hosted zone only inside its VPCs), \(instead)"))
         case .success(let addresses):
             guard let address = addresses.first else {
                 return .failure(Problem(description: "\(subject) has no IPv4 address: \(instead)"))
             }
             guard addresses.count == 1 else {
-                return .failure(Problem(description: "\(subject) resolves to \(addresses.count) addresses (\(addresses.joined(separator: ", "))), and the target group holds the writer alone: name the endpoint of the writer (an Aurora cluster's writer endpoint, not its reader endpoint), \(instead)"))
+                return .failure(Problem(description: "\(subject) resolves to \(addresses.count) addresses (\(addresses.joined(separator: ", "))), and the target group holds the writer alone: name an endpoint that resolves to the writer only, \(instead)"))
             }
             if let value = SpecFormat.ipv4(address), let reason = SpecFormat.nonTargetReason(value) {
                 return .failure(Problem(description: "\(subject) resolves to \(address), which cannot be a target: \(reason); \(instead)"))

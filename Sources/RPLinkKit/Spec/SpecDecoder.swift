@@ -308,6 +308,8 @@ struct SpecDecoder {
                 if let problem = SpecFormat.hostNameProblem(text) {
                     let hint = SpecFormat.ipv4(text) != nil ? "; give an address as 'database.writer_ip'" : ""
                     report(endpointNode.mark, "invalid host name \(Self.quoted(text)) for 'database.writer_endpoint': \(problem)\(hint)")
+                } else if let reason = SpecFormat.notWriterEndpointReason(text) {
+                    report(endpointNode.mark, "\(Self.quoted(text)) cannot be 'database.writer_endpoint': \(reason); name the cluster's writer endpoint ('NAME.cluster-ID.REGION.rds.amazonaws.com')")
                 } else {
                     writerEndpoint = text
                     // Resolved when the spec is planned, not here: validation makes no network call.

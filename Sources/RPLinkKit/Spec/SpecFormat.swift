@@ -71,7 +71,23 @@ enum SpecFormat {
             }
             guard label.first != "-", label.last != "-" else { return "a label neither starts nor ends with a hyphen" }
         }
-        if labels.last?.allSatisfy(isDigit) == true { return "it is an IP address, not a name" }
+        if labels.last?.allSatisfy(isDigit) == true {
+            return ipv4(name) == nil ? "its last label is all digits, which no top-level domain is" : "it is an IP address, not a name"
+        }
+        return nil
+    }
+
+    /// Why this host name cannot stand for an Aurora cluster's writer, if it cannot: a reader
+    /// endpoint points at a replica picked anew at each lookup, and a custom endpoint's members
+    /// do not follow the writer through a failover.
+    static func notWriterEndpointReason(_ host: String) -> String? {
+        let labels = host.lowercased().split(separator: ".")
+        if labels.contains(where: { $0.hasPrefix("cluster-ro-") }) {
+            return "it is an Aurora reader endpoint, which points at a replica picked anew at each lookup"
+        }
+        if labels.contains(where: { $0.hasPrefix("cluster-custom-") }) {
+            return "it is an Aurora custom endpoint, whose members do not follow the writer through a failover"
+        }
         return nil
     }
 

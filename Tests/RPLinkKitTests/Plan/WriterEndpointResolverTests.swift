@@ -10,16 +10,16 @@ import Testing
 
     /// Answers from a table and counts the lookups of each name.
     final class FakeNames: NameResolver {
-        let answers: [String: Result<[String], RPLinkError>]
+        let answers: [String: Result<[String], NameLookupError>]
         let lookups = Mutex<[String: Int]>([:])
 
-        init(_ answers: [String: Result<[String], RPLinkError>]) {
+        init(_ answers: [String: Result<[String], NameLookupError>]) {
             self.answers = answers
         }
 
         func ipv4Addresses(of host: String) async throws -> [String] {
             lookups.withLock { $0[host, default: 0] += 1 }
-            guard let answer = answers[host] else { throw RPLinkError(.preflight, "Name or service not known") }
+            guard let answer = answers[host] else { throw NameLookupError("Name or service not known") }
             return try answer.get()
         }
 
@@ -47,54 +47,55 @@ import Testing
     @Test func eachNameIsLookedUpOnceAndBecomesTheWriter() async throws {
         let names = FakeNames([Self.host: .success(["10.0.0.12"])])
         let specs = [Self.spec("a", endpoint: Self.host), Self.spec("b", endpoint: nil), Self.spec("c", endpoint: Self.host)]
-        let resolved = try await WriterEndpointResolver(names: names).resolve(specs)
-        #expect(resolved.map(\.database.writerIP) == ["10.0.0.12", SeedStack.spec.database.writerIP, "10.0.0.12"])
-        #expect(resolved.map(\.name) == ["a", "b", "c"])
-        #expect(resolved[0].database.writerEndpoint == Self.host)
+        let outcome = await WriterEndpointResolver(names: names).resolve(specs)
+        #expect(outcome.problems.isEmpty)
+        #expect(outcome.specs.map(\.database.writerIP) == ["10.0.0.12", SeedStack.spec.database.writerIP, "10.0.0.12"])
+        #expect(outcome.specs.map(\.name) == ["a", "b", "c"])
+        #expect(outcome.specs[0].database.writerEndpoint == Self.host)
         #expect(names.total == 1)
     }
 
     @Test func specsThatGiveAnAddressMakeNoLookup() async throws {
         let names = FakeNames([:])
         let specs = [Self.spec("a", endpoint: nil)]
-        #expect(try await WriterEndpointResolver(names: names).resolve(specs) == specs)
+        let outcome = await WriterEndpointResolver(names: names).resolve(specs)
+        #expect(outcome.specs == specs)
+        #expect(outcome.problems.isEmpty)
         #expect(names.total == 0)
     }
 
     @Test(arguments: [
-        (Result<[String], RPLinkError>.failure(RPLinkError(.preflight, "Name or service not known")),
-         "database.writer_endpoint '\(host)' does not resolve (Name or service not known): check the name"),
+        (Result<[String], NameLookupError>.failure(NameLookupError("Name or service not known")),
+         "'\(host)' does not resolve (Name or service not known): check the name"),
         (.success(["10.0.0.12", "10.0.1.7"]),
-         "database.writer_endpoint '\(host)' resolves to 2 addresses (10.0.0.12, 10.0.1.7), and the target group holds the writer alone"),
+         "'\(host)' resolves to 2 addresses (10.0.0.12, 10.0.1.7), and the target group holds the writer alone"),
         (.success(["127.0.0.1"]),
-         "database.writer_endpoint '\(host)' resolves to 127.0.0.1, which cannot be a target: it is a loopback address"),
-        (.success([]), "database.writer_endpoint '\(host)' has no IPv4 address"),
+         "'\(host)' resolves to 127.0.0.1, which cannot be a target: it is a loopback address"),
+        (.success([]), "'\(host)' has no IPv4 address"),
     ])
-    func aNameThatDoesNotGiveOneWriterIsAnError(answer: Result<[String], RPLinkError>, message: String) async {
+    func aNameThatDoesNotGiveOneWriterIsAProblemOfItsStack(answer: Result<[String], NameLookupError>, message: String) async {
         let names = FakeNames([Self.host: answer])
-        do {
-            _ = try await WriterEndpointResolver(names: names).resolve([Self.spec("a", endpoint: Self.host)])
-            Issue.record("expected an error")
-        } catch {
-            #expect(error.code == .preflight)
-            #expect(error.message.hasPrefix("a.yaml: \(message)"), "\(error.message)")
-            #expect(error.message.hasSuffix("give database.writer_ip"))
-        }
+        let outcome = await WriterEndpointResolver(names: names).resolve([Self.spec("a", endpoint: Self.host)])
+        let problem = outcome.problems["a"] ?? ""
+        #expect(problem.hasPrefix(message), "\(problem)")
+        #expect(problem.hasSuffix("give database.writer_ip"))
+        #expect(outcome.specs.map(\.database.writerIP) == [""])
     }
 
-    @Test func everySpecWhoseWriterIsNotFoundIsReportedInOrder() async {
+    @Test func aResolverThatDidNotAnswerSaysToRunAgain() async {
+        let names = FakeNames([Self.host: .failure(NameLookupError("Temporary failure in name resolution", isTemporary: true))])
+        let outcome = await WriterEndpointResolver(names: names).resolve([Self.spec("a", endpoint: Self.host)])
+        #expect(outcome.problems["a"] == "'\(Self.host)' could not be looked up just now (Temporary failure in name resolution): the DNS server did not answer; run again")
+    }
+
+    @Test func everySpecWhoseWriterIsNotFoundHasItsProblem() async {
         let names = FakeNames(["good.example.com": .success(["10.0.0.5"])])
         let specs = [Self.spec("b", endpoint: "bad-one.example.com"), Self.spec("g", endpoint: "good.example.com"),
                      Self.spec("a", endpoint: "bad-two.example.com")]
-        do {
-            _ = try await WriterEndpointResolver(names: names).resolve(specs)
-            Issue.record("expected an error")
-        } catch {
-            let lines = error.message.split(separator: "\n")
-            #expect(lines.count == 2)
-            #expect(lines.first?.hasPrefix("b.yaml: database.writer_endpoint 'bad-one.example.com'") == true)
-            #expect(lines.last?.hasPrefix("a.yaml: database.writer_endpoint 'bad-two.example.com'") == true)
-        }
+        let outcome = await WriterEndpointResolver(names: names).resolve(specs)
+        #expect(Set(outcome.problems.keys) == ["a", "b"])
+        #expect(outcome.problems["b"]?.hasPrefix("'bad-one.example.com' does not resolve") == true)
+        #expect(outcome.specs.map(\.database.writerIP) == ["", "10.0.0.5", ""])
     }
 
     @Test func theSystemResolverReadsTheHostsFile() async throws {
@@ -111,7 +112,7 @@ import Testing
         let plan = Planner.plan(spec: spec, live: SeedStack.empty)
         let note = plan.notes.first { $0.subject == "database.writer_endpoint" }
         #expect(note?.severity == .note)
-        #expect(note?.message == "\(Self.host) resolves to 10.0.0.12: the writer the target group holds")
+        #expect(note?.message == "\(Self.host) resolves to 10.0.0.12, the writer's address for the target group")
         #expect(plan.actions.contains { $0.address == .target(ip: "10.0.0.12") && $0.action == .create })
     }
 
@@ -124,27 +125,45 @@ import Testing
         #expect(error?.message.contains("the endpoint of a publicly accessible instance resolves to its public address") == true)
     }
 
-    @Test func planLooksTheNameUpBeforeAnyAWSCallAndStopsWhenItFails() async {
-        let api = FakeAWS().api()
-        let console = RecordingConsole()
+    static func runner(_ console: RecordingConsole, api: RecordingQueryAPI, names: FakeNames, specs: [Spec]) -> CommandRunner {
         var runner = CommandRunner(console: console, environment: [:], loadSpecs: { _ throws(RPLinkError) in
-            SpecLoadResult(specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")], diagnostics: [])
+            SpecLoadResult(specs: specs, diagnostics: [])
         })
         runner.makeAPI = { _ in api }
-        runner.names = FakeNames([:])
+        runner.names = names
+        return runner
+    }
+
+    @Test func aNameThatDoesNotResolveIsAnErrorOfItsStackAndTheOthersArePlanned() async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole()
+        var other = SeedStack.spec
+        other.name = "other-stack"
+        other.loadBalancer.name = "other-nlb"
+        other.targetGroup.name = "other-tg"
+        let specs = [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml"), other]
+        let runner = Self.runner(console, api: api, names: FakeNames([:]), specs: specs)
         #expect(await runner.run(arguments: ["plan"]) == .failure)
-        #expect(console.error.contains("Error: rplink.yaml: database.writer_endpoint '\(Self.host)' does not resolve"))
-        #expect(await api.calls.isEmpty)
+        #expect(console.error.contains("Error: stack planetscale-import: database.writer_endpoint: '\(Self.host)' does not resolve"))
+        #expect(console.output.contains("Stack other-stack"))
+        #expect(console.output.contains("+ load_balancer.nlb"))
+    }
+
+    @Test func applyChangesNothingWhenAWriterIsNotFound() async {
+        let api = FakeAWS().api()
+        let console = RecordingConsole(inputIsTerminal: false)
+        let runner = Self.runner(console, api: api, names: FakeNames([Self.host: .success(["10.0.0.1", "10.0.0.2"])]),
+                                 specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")])
+        #expect(await runner.run(arguments: ["apply", "--auto-approve"]) == .failure)
+        #expect(console.error.contains("resolves to 2 addresses (10.0.0.1, 10.0.0.2)"))
+        #expect(await api.mutatingCalls.isEmpty)
     }
 
     @Test func applyRegistersTheAddressTheNameHasNow() async {
         let api = FakeAWS().api()
         let console = RecordingConsole(inputIsTerminal: false)
-        var runner = CommandRunner(console: console, environment: [:], loadSpecs: { _ throws(RPLinkError) in
-            SpecLoadResult(specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")], diagnostics: [])
-        })
-        runner.makeAPI = { _ in api }
-        runner.names = FakeNames([Self.host: .success(["10.0.0.12"])])
+        let runner = Self.runner(console, api: api, names: FakeNames([Self.host: .success(["10.0.0.12"])]),
+                                 specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")])
         #expect(await runner.run(arguments: ["apply", "--auto-approve"]) == .success)
         let registered = await api.calls("RegisterTargets").map { $0.parameters["Targets.member.1.Id"] }
         #expect(registered == ["10.0.0.12"])
@@ -154,13 +173,42 @@ import Testing
         let api = FakeAWS().api()
         let console = RecordingConsole(inputIsTerminal: false)
         let names = FakeNames([:])
-        var runner = CommandRunner(console: console, environment: [:], loadSpecs: { _ throws(RPLinkError) in
-            SpecLoadResult(specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")], diagnostics: [])
-        })
-        runner.makeAPI = { _ in api }
-        runner.names = names
+        let runner = Self.runner(console, api: api, names: names,
+                                 specs: [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")])
         _ = await runner.run(arguments: ["destroy", "--auto-approve"])
         #expect(names.total == 0)
         #expect(!console.error.contains("writer_endpoint"))
+    }
+
+    /// A saved plan against the name as looked up again when it is applied.
+    static func savedPlan(writer: String, destroy: Bool = false) -> PlanFile {
+        var spec = spec("planetscale-import", endpoint: host)
+        spec.database.writerIP = writer
+        let live = SeedStack.empty
+        let options = PlanOptions(destroy: destroy)
+        return PlanFile(options: options, stacks: [.init(spec: spec, plan: Planner.plan(spec: spec, live: live, options: options), live: live)])
+    }
+
+    @Test func aSavedPlanWhoseWriterHasMovedIsStale() throws {
+        var now = Self.spec("planetscale-import", endpoint: Self.host)
+        now.database.writerIP = "10.0.0.13"
+        do {
+            try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now]))
+            Issue.record("expected a stale plan")
+        } catch {
+            #expect(error.code == .stalePlan)
+            #expect(error.message == "the saved plan is stale: stack planetscale-import: database.writer_endpoint '\(Self.host)' resolved to 10.0.0.12 when the plan was made and resolves to 10.0.0.13 now (the writer has moved); run `rplink plan` again")
+        }
+        now.database.writerIP = "10.0.0.12"
+        try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now]))
+        // A teardown registers nobody.
+        try Self.savedPlan(writer: "10.0.0.12", destroy: true).checkWriters(.init(specs: [now], problems: ["planetscale-import": "gone"]))
+    }
+
+    @Test func aSavedPlanWhoseNameNoLongerResolvesIsStale() {
+        let now = Self.spec("planetscale-import", endpoint: Self.host)
+        #expect(throws: RPLinkError.self) {
+            try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now], problems: ["planetscale-import": "'x' does not resolve"]))
+        }
     }
 }
