@@ -52,6 +52,13 @@ public enum Preflight {
         if let target = live.targets.first(where: { $0.id == writer && $0.isRegisteredButNotInUse }) {
             warning(writerKey, "the writer \(target.id) is registered, but the load balancer sends it nothing (Target.NotInUse): either no listener forwards to the target group yet (an earlier apply stopped halfway: apply again), or the writer's Availability Zone has no subnet of the load balancer (add a producer subnet in that zone)")
         }
+        // The usual first-day failure: the database's own group does not let the load balancer in.
+        if let target = live.targets.first(where: { $0.id == writer && $0.port == spec.database.port && $0.state == "unhealthy" }) {
+            let reason = target.reason.map { " (\($0))" } ?? ""
+            let group = live.loadBalancer?.securityGroupIds.first ?? spec.producer.securityGroupId ?? live.ownedSecurityGroup?.id
+            let source = group.map { "from the load balancer's security group \($0)" } ?? "from the load balancer's subnets"
+            warning(writerKey, "the writer \(target.id):\(target.port) fails the load balancer's health checks\(reason), so the consumer cannot connect through it: the database's own security group must let TCP \(target.port) in \(source)")
+        }
         // One inbound rule per CIDR; AWS's default quota is 60 per group (it can be raised).
         let ruleQuota = 60
         if spec.consumer.cidrBlocks.count > ruleQuota {

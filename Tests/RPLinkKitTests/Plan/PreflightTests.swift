@@ -8,6 +8,25 @@ import Testing
         #expect(Preflight.check(spec: spec, live: SeedStack.empty).isEmpty)
     }
 
+    @Test func anUnhealthyWriterIsAWarningThatSaysWhichGroupToOpen() throws {
+        var live = SeedStack.converged()
+        live.targets = [.init(id: spec.database.writerIP, port: spec.database.port, state: "unhealthy", reason: "Target.Timeout")]
+        let groupId = try #require(live.loadBalancer?.securityGroupIds.first)
+        let warning = try #require(Preflight.check(spec: spec, live: live).first)
+        #expect(warning.severity == .warning)
+        #expect(warning.subject == "database.writer_ip")
+        #expect(warning.message == "the writer \(spec.database.writerIP):\(spec.database.port) fails the load balancer's health checks (Target.Timeout), so the consumer cannot connect through it: the database's own security group must let TCP \(spec.database.port) in from the load balancer's security group \(groupId)")
+        // A converged stack stays converged: the warning changes nothing.
+        #expect(Planner.plan(spec: spec, live: live).actions.isEmpty)
+    }
+
+    @Test(arguments: ["healthy", "initial", "draining"])
+    func aWriterNotFailingItsChecksIsNoWarning(state: String) {
+        var live = SeedStack.converged()
+        live.targets = [.init(id: spec.database.writerIP, port: spec.database.port, state: state)]
+        #expect(!Preflight.check(spec: spec, live: live).contains { $0.message.contains("health checks") })
+    }
+
     @Test func missingVPCIsAnError() throws {
         var live = SeedStack.empty
         live.vpc = nil
