@@ -15,8 +15,8 @@ import Testing
         rplink = try RPLinkBinary.locate()
     }
 
-    /// Runs rplink with `hosts` as its /etc/hosts (`unshare --mount`, then a bind mount that
-    /// only its namespace sees).
+    /// Runs rplink with `hosts` as its /etc/hosts (`unshare --mount --map-root-user`, which needs
+    /// no root, then a bind mount that only its namespace sees).
     func run(_ arguments: [String], hosts: [String], _ setup: PlanSetup) async throws -> ProcessResult {
         let hostsFile = setup.folder.appendingPathComponent("hosts")
         try (["127.0.0.1 localhost"] + hosts).joined(separator: "\n").appending("\n")
@@ -25,7 +25,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: home) }
         return try await ProcessRunner.run(
             try ProcessRunner.which("unshare"),
-            arguments: ["--mount", "sh", "-c", #"mount --bind "$0" /etc/hosts && exec "$@""#, hostsFile.path, rplink.url.path]
+            arguments: ["--mount", "--map-root-user", "sh", "-c", #"mount --bind "$0" /etc/hosts && exec "$@""#, hostsFile.path, rplink.url.path]
                 + arguments,
             environment: RPLinkBinary.environment(emulator: setup.emulator, home: home, extra: [:]),
             timeout: .seconds(120))
@@ -78,6 +78,11 @@ import Testing
         #expect(ambiguous.exitCode == 1, "\(ambiguous)")
         #expect(ambiguous.stderr.contains("Error: stack \(stack): database.writer_endpoint: '\(Self.endpoint)' resolves to 2 addresses (10.0.0.10, 10.0.0.12)"), "\(ambiguous)")
         #expect(try await targets(stack, setup) == ["10.0.0.11:3306"])
+
+        // A name with IPv6 addresses only gives no IPv4 target.
+        let v6only = try await run(["plan", spec.path], hosts: ["fd00::10 \(Self.endpoint)"], setup)
+        #expect(v6only.exitCode == 1, "\(v6only)")
+        #expect(v6only.stderr.contains("database.writer_endpoint: '\(Self.endpoint)' has no IPv4 address"), "\(v6only)")
 
         // A plan saved before the writer moves is refused: it would register the old writer.
         let planFile = setup.folder.appendingPathComponent("saved.plan").path

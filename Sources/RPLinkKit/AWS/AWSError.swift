@@ -1,5 +1,3 @@
-import Foundation
-
 /// An error returned by AWS (or the emulator), or a response that could not be understood.
 public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var service: AWSService
@@ -24,37 +22,6 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
         if let requestId { text += " [request id \(requestId)]" }
         if let permissionHint { text += permissionHint }
         return text
-    }
-
-    /// For a call of rplink's that the caller's policy refused: the permission AWS names as
-    /// refused ("… is not authorized to perform: ec2:CreateTags …"), or else every permission
-    /// AWS checks for the call, and where the policies are.
-    var permissionHint: String? {
-        guard isAccessDenied else { return nil }
-        let needed = IAMPermissions.needed(service, action)
-        guard !needed.isEmpty else { return nil }
-        let reference = "docs/iam-policy.md has a policy with every permission rplink uses"
-        if let refused = Self.refusedPermission(in: message) {
-            return ". rplink needs the IAM permission \(refused) here; \(reference)"
-        }
-        let names = needed.count == 1 ? needed[0] : needed.dropLast().joined(separator: ", ") + " and " + (needed.last ?? "")
-        var hint = ". AWS checks the IAM permission\(needed.count == 1 ? "" : "s") \(names) for this call; \(reference)"
-        if message.contains("Encoded authorization failure message") {
-            hint += " (`aws sts decode-authorization-message` tells which one was refused)"
-        }
-        return hint
-    }
-
-    /// `service:Action` after "not authorized to perform: " in an access-denied message.
-    static func refusedPermission(in message: String) -> String? {
-        guard let marker = message.range(of: "not authorized to perform: ") else { return nil }
-        let word = message[marker.upperBound...].prefix { !$0.isWhitespace }
-            .trimmingCharacters(in: .punctuationCharacters.subtracting(CharacterSet(charactersIn: ":")))
-        let parts = word.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }) else {
-            return nil
-        }
-        return word
     }
 
     /// True when the caller's IAM policy does not allow the call (EC2 `UnauthorizedOperation`,

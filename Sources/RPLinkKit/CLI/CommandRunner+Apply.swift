@@ -73,7 +73,7 @@ extension CommandRunner {
     func applySaved(_ planFile: PlanFile, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
         let specs = planFile.stacks.map(\.spec)
         let sessions = try sessions(for: specs, options: options)
-        async let writers = lookUpWriters(specs, needed: !planFile.options.destroy)
+        let writers = lookUpWriters(specs, needed: !planFile.options.destroy)
         let live = try await readLiveStates(sessions)
         do {
             try planFile.checkFresh(against: Array(live.values))
@@ -82,7 +82,7 @@ extension CommandRunner {
         } catch {
             throw RPLinkError(.stalePlan, "the saved plan cannot be checked against the live state", cause: error)
         }
-        try planFile.checkWriters(await writers)
+        try planFile.checkWriters(await writers.value)
         let stacks = planFile.stacks.map { PlannedRun.Stack(spec: $0.spec, plan: $0.plan) }
         let run = PlannedRun(sessions: sessions, stacks: stacks, options: planFile.options)
         showPlan(run, options: options)

@@ -61,9 +61,9 @@ extension CommandRunner {
         let sessions = try sessions(for: loaded, options: options)
         // Writers named by a DNS name are looked up while the live state is read. A teardown
         // needs no writer: it must work when the database (and its name) is gone.
-        async let writers = lookUpWriters(loaded, needed: !planOptions.destroy)
+        let writers = lookUpWriters(loaded, needed: !planOptions.destroy)
         let live = try await readLiveStates(sessions)
-        let found = await writers
+        let found = await writers.value
         var stacks: [PlannedRun.Stack] = []
         for spec in found.specs {
             guard let state = live[spec.name] else {
@@ -82,8 +82,11 @@ extension CommandRunner {
         return PlannedRun(sessions: sessions, stacks: stacks, options: planOptions, live: live)
     }
 
-    func lookUpWriters(_ specs: [Spec], needed: Bool) async -> WriterEndpointResolver.Outcome {
-        needed ? await WriterEndpointResolver(names: names).resolve(specs) : WriterEndpointResolver.Outcome(specs: specs)
+    /// Starts looking up the specs' writer names. A task of its own rather than `async let`:
+    /// when the read fails, the error is reported at once, not after a slow DNS server answers.
+    func lookUpWriters(_ specs: [Spec], needed: Bool) -> Task<WriterEndpointResolver.Outcome, Never> {
+        let resolver = WriterEndpointResolver(names: nameResolver)
+        return Task { needed ? await resolver.resolve(specs) : WriterEndpointResolver.Outcome(specs: specs) }
     }
 
     /// The plans on standard output, their errors on standard error.

@@ -13,7 +13,7 @@ public struct CommandRunner: Sendable {
     /// pass a fake here to run apply and destroy without a network.
     var makeAPI: (@Sendable (_ region: String) -> any QueryAPI)?
     /// Looks up `database.writer_endpoint` names; tests pass a fake.
-    var names: any NameResolver = SystemNameResolver()
+    var nameResolver: any NameResolver = SystemNameResolver()
 
     public init(
         console: any Console,

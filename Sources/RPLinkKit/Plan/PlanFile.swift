@@ -7,7 +7,8 @@ import Foundation
 /// fingerprint differs. It holds ids, names and settings only, never credentials.
 public struct PlanFile: Sendable, Equatable, Codable {
     /// 2: cross-zone became a step of its own (`setCrossZone` after `createLoadBalancer`).
-    public static let currentFormatVersion = 2
+    /// 3: a spec may name `writer_endpoint`, which apply looks up again (`checkWriters`).
+    public static let currentFormatVersion = 3
 
     public var formatVersion: Int
     public var rplinkVersion: String
@@ -59,17 +60,17 @@ public struct PlanFile: Sendable, Equatable, Codable {
 
     /// Refuses a plan made when a stack's `writer_endpoint` pointed elsewhere than it does now
     /// (`lookedUp`: the specs as just looked up again): the writer has moved since, and the plan
-    /// would register the old one. A destroy plan registers nobody and is never refused here.
+    /// would register the old one. A name that cannot be looked up now cannot be checked.
     public func checkWriters(_ lookedUp: WriterEndpointResolver.Outcome) throws(RPLinkError) {
-        guard !options.destroy else { return }
         let now = Dictionary(lookedUp.specs.map { ($0.name, $0.database.writerIP) }) { first, _ in first }
         var moved: [String] = []
         for entry in stacks {
             guard let host = entry.spec.database.writerEndpoint else { continue }
             let saved = entry.spec.database.writerIP
             if let problem = lookedUp.problems[entry.spec.name] {
-                moved.append("stack \(entry.spec.name): database.writer_endpoint \(problem)")
-            } else if let address = now[entry.spec.name], address != saved {
+                throw RPLinkError(.preflight, "cannot check the writer of stack \(entry.spec.name) before applying the saved plan: database.writer_endpoint \(problem)")
+            }
+            if let address = now[entry.spec.name], address != saved {
                 moved.append("stack \(entry.spec.name): database.writer_endpoint '\(host)' resolved to \(saved) when the plan was made and resolves to \(address) now (the writer has moved)")
             }
         }

@@ -295,10 +295,15 @@ struct SpecDecoder {
     // MARK: database
 
     private mutating func decodeDatabase(_ node: YAMLNode) -> Spec.Database? {
-        // One of the two names the writer; writer_ip is the one asked for when neither is there.
-        let namesEndpoint = node.mappingKeys.contains("writer_endpoint")
-        guard let map = fields(of: node, path: "database", known: ["writer_ip", "writer_endpoint", "port"],
-                               required: namesEndpoint ? [] : ["writer_ip"]) else { return nil }
+        let known = ["writer_ip", "writer_endpoint", "port"]
+        guard let map = fields(of: node, path: "database", known: known, required: []) else { return nil }
+        // One of the two names the writer. A misspelling of either was reported as such already.
+        let misspelt = node.mappingKeys.contains { key in
+            !known.contains(key) && ["writer_ip", "writer_endpoint"].contains(SpecFormat.suggestion(for: key, among: known))
+        }
+        if map["writer_ip"] == nil, map["writer_endpoint"] == nil, !misspelt {
+            report(node.mark, "missing required key 'writer_ip' in 'database' (or 'writer_endpoint', a DNS name of the writer)")
+        }
         var writerIP: String?
         var writerEndpoint: String?
         if let endpointNode = map["writer_endpoint"] {

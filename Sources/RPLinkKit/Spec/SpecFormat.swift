@@ -80,12 +80,14 @@ enum SpecFormat {
     /// Why this host name cannot stand for an Aurora cluster's writer, if it cannot: a reader
     /// endpoint points at a replica picked anew at each lookup, and a custom endpoint's members
     /// do not follow the writer through a failover.
+    /// (RDS names them `NAME.cluster-ro-ID.REGION.rds.amazonaws.com`: the second label is RDS's.)
     static func notWriterEndpointReason(_ host: String) -> String? {
         let labels = host.lowercased().split(separator: ".")
-        if labels.contains(where: { $0.hasPrefix("cluster-ro-") }) {
+        guard labels.count > 1 else { return nil }
+        if labels[1].hasPrefix("cluster-ro-") {
             return "it is an Aurora reader endpoint, which points at a replica picked anew at each lookup"
         }
-        if labels.contains(where: { $0.hasPrefix("cluster-custom-") }) {
+        if labels[1].hasPrefix("cluster-custom-") {
             return "it is an Aurora custom endpoint, whose members do not follow the writer through a failover"
         }
         return nil

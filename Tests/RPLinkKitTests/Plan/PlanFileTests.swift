@@ -19,7 +19,7 @@ import Testing
         let text = String(decoding: try savedPlan().encoded(), as: UTF8.self)
         #expect(text.contains("\"ref\" : \"load_balancer.nlb\""))
         #expect(text.contains("\"address\" : \"target.writer[\\\"10.0.0.1\\\"]\""))
-        #expect(text.contains("\"formatVersion\" : 2"))
+        #expect(text.contains("\"formatVersion\" : 3"))
     }
 
     @Test func unchangedLiveStateIsFresh() throws {

@@ -130,7 +130,7 @@ import Testing
             SpecLoadResult(specs: specs, diagnostics: [])
         })
         runner.makeAPI = { _ in api }
-        runner.names = names
+        runner.nameResolver = names
         return runner
     }
 
@@ -201,14 +201,42 @@ import Testing
         }
         now.database.writerIP = "10.0.0.12"
         try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now]))
-        // A teardown registers nobody.
-        try Self.savedPlan(writer: "10.0.0.12", destroy: true).checkWriters(.init(specs: [now], problems: ["planetscale-import": "gone"]))
     }
 
-    @Test func aSavedPlanWhoseNameNoLongerResolvesIsStale() {
+    @Test func aSavedPlanWhoseNameCannotBeLookedUpNowIsRefusedButNotCalledStale() {
         let now = Self.spec("planetscale-import", endpoint: Self.host)
-        #expect(throws: RPLinkError.self) {
-            try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now], problems: ["planetscale-import": "'x' does not resolve"]))
+        do {
+            try Self.savedPlan(writer: "10.0.0.12").checkWriters(.init(specs: [now], problems: ["planetscale-import": "'x' could not be looked up just now (Temporary failure in name resolution): the DNS server did not answer; run again"]))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == .preflight)
+            #expect(error.message == "cannot check the writer of stack planetscale-import before applying the saved plan: database.writer_endpoint 'x' could not be looked up just now (Temporary failure in name resolution): the DNS server did not answer; run again")
         }
+    }
+
+    @Test func applyOfASavedPlanLooksTheNameUpAgainAndRefusesItOnceTheWriterHasMoved() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rplink-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let planPath = folder.appendingPathComponent("saved.plan").path
+        let specs = [Self.spec("planetscale-import", endpoint: Self.host, file: "rplink.yaml")]
+        let aws = FakeAWS()
+
+        let planned = RecordingConsole()
+        let before = FakeNames([Self.host: .success(["10.0.0.12"])])
+        #expect(await Self.runner(planned, api: aws.api(), names: before, specs: specs).run(arguments: ["plan", "--out", planPath]) == .success)
+
+        let console = RecordingConsole(inputIsTerminal: false)
+        let api = aws.api()
+        let after = FakeNames([Self.host: .success(["10.0.0.13"])])
+        #expect(await Self.runner(console, api: api, names: after, specs: specs).run(arguments: ["apply", planPath]) == .failure)
+        #expect(after.total == 1)
+        #expect(console.error.contains("resolved to 10.0.0.12 when the plan was made and resolves to 10.0.0.13 now (the writer has moved)"))
+        #expect(await api.mutatingCalls.isEmpty)
+
+        let unchanged = RecordingConsole(inputIsTerminal: false)
+        let sameAPI = aws.api()
+        #expect(await Self.runner(unchanged, api: sameAPI, names: before, specs: specs).run(arguments: ["apply", planPath]) == .success)
+        #expect(await sameAPI.calls("RegisterTargets").map { $0.parameters["Targets.member.1.Id"] } == ["10.0.0.12"])
     }
 }
