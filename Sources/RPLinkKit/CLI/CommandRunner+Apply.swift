@@ -73,7 +73,7 @@ extension CommandRunner {
     func applySaved(_ planFile: PlanFile, options: GlobalOptions) async throws(RPLinkError) -> ExitCode {
         let specs = planFile.stacks.map(\.spec)
         let sessions = try sessions(for: specs, options: options)
-        let writers = lookUpWriters(specs, needed: !planFile.options.destroy)
+        let writers = lookUpWriters(specs, needed: !planFile.options.destroy, debug: options.debug)
         let live = try await readLiveStates(sessions)
         do {
             try planFile.checkFresh(against: Array(live.values))

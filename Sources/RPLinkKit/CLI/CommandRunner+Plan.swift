@@ -61,7 +61,7 @@ extension CommandRunner {
         let sessions = try sessions(for: loaded, options: options)
         // Writers named by a DNS name are looked up while the live state is read. A teardown
         // needs no writer: it must work when the database (and its name) is gone.
-        let writers = lookUpWriters(loaded, needed: !planOptions.destroy)
+        let writers = lookUpWriters(loaded, needed: !planOptions.destroy, debug: options.debug)
         let live = try await readLiveStates(sessions)
         let found = await writers.value
         var stacks: [PlannedRun.Stack] = []
@@ -84,8 +84,8 @@ extension CommandRunner {
 
     /// Starts looking up the specs' writer names. A task of its own rather than `async let`:
     /// when the read fails, the error is reported at once, not after a slow DNS server answers.
-    func lookUpWriters(_ specs: [Spec], needed: Bool) -> Task<WriterEndpointResolver.Outcome, Never> {
-        let resolver = WriterEndpointResolver(names: nameResolver)
+    func lookUpWriters(_ specs: [Spec], needed: Bool, debug: Bool) -> Task<WriterEndpointResolver.Outcome, Never> {
+        let resolver = WriterEndpointResolver(names: nameResolver, debugSink: debug ? AWSClient.standardErrorSink : nil)
         return Task { needed ? await resolver.resolve(specs) : WriterEndpointResolver.Outcome(specs: specs) }
     }
 

@@ -7,9 +7,12 @@
 /// the database is gone) or `output`.
 public struct WriterEndpointResolver: Sendable {
     public var names: any NameResolver
+    /// `--debug`: one line a lookup, with its answer and duration (as the AWS calls have).
+    public var debugSink: AWSClient.DebugSink?
 
-    public init(names: any NameResolver = SystemNameResolver()) {
+    public init(names: any NameResolver = SystemNameResolver(), debugSink: AWSClient.DebugSink? = nil) {
         self.names = names
+        self.debugSink = debugSink
     }
 
     /// The specs, each with its writer found; and, by stack name, why a spec's writer was not.
@@ -28,8 +31,18 @@ public struct WriterEndpointResolver: Sendable {
     public func resolve(_ specs: [Spec]) async -> Outcome {
         let hosts = unique(specs.compactMap(\.database.writerEndpoint))
         guard !hosts.isEmpty else { return Outcome(specs: specs) }
-        let names = names
-        let lookups = await concurrentMap(hosts, limit: hosts.count) { host in try await names.ipv4Addresses(of: host) }
+        let names = names, debugSink = debugSink
+        let lookups = await concurrentMap(hosts, limit: hosts.count) { host in
+            let clock = ContinuousClock(), start = clock.now
+            do {
+                let addresses = try await names.ipv4Addresses(of: host)
+                debugSink?("dns: \(host) \(addresses.isEmpty ? "no IPv4 address" : addresses.joined(separator: " ")) in \(Self.milliseconds(clock.now - start)) ms")
+                return addresses
+            } catch {
+                debugSink?("dns: \(host) failed: \((error as? NameLookupError)?.reason ?? "\(error)") in \(Self.milliseconds(clock.now - start)) ms")
+                throw error
+            }
+        }
         let found = Dictionary(uniqueKeysWithValues: zip(hosts, lookups))
         var outcome = Outcome(specs: [])
         for var spec in specs {
@@ -42,6 +55,10 @@ public struct WriterEndpointResolver: Sendable {
             outcome.specs.append(spec)
         }
         return outcome
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int((duration.seconds * 1000).rounded())
     }
 
     enum Writer: Equatable {

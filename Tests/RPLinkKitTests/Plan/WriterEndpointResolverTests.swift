@@ -55,6 +55,18 @@ import Testing
         #expect(names.total == 1)
     }
 
+    @Test func debugLogsEachLookupWithItsAnswer() async {
+        let lines = Mutex<[String]>([])
+        let names = FakeNames([Self.host: .success(["10.0.0.12"])])
+        let resolver = WriterEndpointResolver(names: names, debugSink: { line in lines.withLock { $0.append(line) } })
+        _ = await resolver.resolve([Self.spec("a", endpoint: Self.host), Self.spec("b", endpoint: "gone.example.com")])
+        let logged = lines.withLock { $0 }.sorted()
+        #expect(logged.count == 2)
+        #expect(logged[0].hasPrefix("dns: gone.example.com failed: Name or service not known in "))
+        #expect(logged[1].hasPrefix("dns: \(Self.host) 10.0.0.12 in "))
+        #expect(logged.allSatisfy { $0.hasSuffix(" ms") })
+    }
+
     @Test func specsThatGiveAnAddressMakeNoLookup() async throws {
         let names = FakeNames([:])
         let specs = [Self.spec("a", endpoint: nil)]
